@@ -1,0 +1,172 @@
+"""What the accounts domain does: create people, sign them in, invite colleagues, edit profiles."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+
+from server.accounts.passwords import MIN_LENGTH, hash_password, verify_password
+from server.accounts.schemas import Me, Person, ProfilePatch
+from server.accounts.tables import ROLES, Invite, User
+from server.lib.text import clean_text
+from server.lib.tokens import new_token, token_hash
+
+__all__ = [
+    "create_user", "authenticate", "person_out", "me_out", "update_profile", "create_invite",
+    "invite_info", "accept_invite", "setup_link_if_empty", "normalise_email", "TooManyAttempts", "Gone",
+]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PROFILE_LIMITS = {"name": 100, "title": 100, "department": 100, "location": 100, "bio": 1000}
+
+
+class Gone(ClientException):
+    status_code = 410
+
+
+class TooManyAttempts(ClientException):
+    status_code = 429
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise ValidationException("Please enter a valid email address.")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationException(f"The password must have at least {MIN_LENGTH} characters.")
+
+
+def _expertise(raw: Any) -> list[str]:
+    return json.loads(raw) if isinstance(raw, str) else list(raw or [])
+
+
+def person_out(row: dict) -> Person:
+    return Person(
+        id=row["id"], name=row["name"], role=row["role"], title=row["title"],
+        department=row["department"], location=row["location"], bio=row["bio"],
+        expertise=_expertise(row["expertise"]),
+    )
+
+
+def me_out(row: dict) -> Me:
+    return Me(**msgspec_fields(person_out(row)), email=row["email"], language=row["language"])
+
+
+def msgspec_fields(obj) -> dict:
+    return {f: getattr(obj, f) for f in obj.__struct_fields__}
+
+
+async def create_user(email: str, name: str, password: str, role: str = "member") -> dict:
+    """Create an account; the email must be new."""
+    email = normalise_email(email)
+    name = clean_text(name, field="name", max_length=100, required=True)
+    check_password(password)
+    if role not in ROLES:
+        raise ValidationException(f"The role must be one of {', '.join(ROLES)}.")
+    if await User.exists().where(User.email == email):
+        raise ClientException("An account with this email already exists.", status_code=409)
+    rows = await User.insert(
+        User(email=email, name=name, password_hash=await hash_password(password), role=role)
+    ).returning(*User.all_columns())
+    return rows[0]
+
+
+async def authenticate(email: str, password: str) -> dict:
+    """The account for these credentials, or a 401/403 that says what went wrong."""
+    row = await User.select().where(User.email == email.strip().lower()).first()
+    ok = await verify_password(row["password_hash"] if row else None, password)
+    if not ok:
+        raise NotAuthorizedException("Wrong email or password.")
+    if row["disabled"]:
+        raise PermissionDeniedException("This account has been disabled. Please ask an administrator.")
+    return row
+
+
+async def update_profile(user_id: int, patch: ProfilePatch) -> dict:
+    values: dict[Any, Any] = {}
+    for field, limit in PROFILE_LIMITS.items():
+        value = getattr(patch, field)
+        if value is not None:
+            label = "job title" if field == "title" else field
+            values[getattr(User, field)] = clean_text(
+                value, field=label, max_length=limit, multiline=field == "bio", required=field == "name"
+            )
+    if patch.expertise is not None:
+        tags = [clean_text(t, field="expertise tag", max_length=40) for t in patch.expertise]
+        values[User.expertise] = json.dumps(list(dict.fromkeys(t for t in tags if t)))
+    if "language" in patch.__struct_fields__ and patch.language is not None:
+        values[User.language] = patch.language
+    if values:
+        await User.update(values).where(User.id == user_id)
+    return await User.select().where(User.id == user_id).first()
+
+
+async def create_invite(role: str, email: str, days: int, created_by: int | None) -> tuple[str, dict]:
+    """A new invitation; returns the token (shown once) and the row."""
+    email = normalise_email(email) if email.strip() else ""
+    token = new_token()
+    expires = datetime.now(timezone.utc) + timedelta(days=days)
+    rows = await Invite.insert(
+        Invite(token_hash=token_hash(token), role=role, email=email, created_by=created_by, expires_at=expires)
+    ).returning(*Invite.all_columns())
+    return token, rows[0]
+
+
+async def invite_info(token: str) -> dict:
+    """The invitation behind a token, or a 404/410 that says why it cannot be used."""
+    row = await Invite.select().where(Invite.token_hash == token_hash(token)).first()
+    if row is None:
+        raise NotFoundException("This invitation link is not valid. Please ask for a new one.")
+    if row["used_at"] is not None:
+        raise Gone("This invitation has already been used. Please sign in, or ask for a new one.")
+    if row["expires_at"] <= datetime.now(timezone.utc):
+        raise Gone("This invitation has expired. Please ask for a new one.")
+    return row
+
+
+async def accept_invite(token: str, name: str, email: str, password: str) -> dict:
+    """Create the invitee's account and use up the invitation, all or nothing."""
+    invite = await invite_info(token)
+    email = normalise_email(email)
+    if invite["email"] and invite["email"] != email:
+        raise ValidationException("This invitation is for a different email address.")
+    check_password(password)
+    password_hash = await hash_password(password)
+    async with User._meta.db.transaction():
+        # Mark it used first and check we were the ones who did: two tabs accepting at once
+        # must not make two accounts from one link.
+        claimed = await Invite.update({Invite.used_at: datetime.now(timezone.utc)}).where(
+            (Invite.id == invite["id"]) & Invite.used_at.is_null()
+        ).returning(Invite.id)
+        if not claimed:
+            raise Gone("This invitation has already been used. Please sign in, or ask for a new one.")
+        if await User.exists().where(User.email == email):
+            raise ClientException("An account with this email already exists. Please sign in.", status_code=409)
+        name = clean_text(name, field="name", max_length=100, required=True)
+        user = (await User.insert(
+            User(email=email, name=name, password_hash=password_hash, role=invite["role"])
+        ).returning(*User.all_columns()))[0]
+        await Invite.update({Invite.used_by: user["id"]}).where(Invite.id == invite["id"])
+    return user
+
+
+async def setup_link_if_empty(public_url: str) -> str | None:
+    """On an instance with no accounts, a one-time link that makes the first admin."""
+    if await User.count() > 0:
+        return None
+    token, _ = await create_invite("admin", "", 7, None)
+    return f"{public_url}/#/join/{token}"

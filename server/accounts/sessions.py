@@ -1,0 +1,100 @@
+"""Server-side sessions: a random cookie, a hashed row, and the middleware that reads it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from http.cookies import SimpleCookie
+
+from litestar.datastructures import Cookie
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from server.accounts.tables import Session, User
+from server.lib.guards import Viewer
+from server.lib.tokens import new_token, token_hash
+from server.settings import get_settings
+
+__all__ = ["COOKIE", "start_session", "end_session", "viewer_for_token", "session_cookie", "SessionMiddleware"]
+
+COOKIE = "hallway_session"
+
+
+async def start_session(user_id: int) -> str:
+    """Create a session row and return the cookie value."""
+    token = new_token()
+    expires = datetime.now(timezone.utc) + timedelta(days=get_settings().session_days)
+    await Session.insert(Session(token_hash=token_hash(token), user=user_id, expires_at=expires))
+    return token
+
+
+async def end_session(token: str) -> None:
+    await Session.delete().where(Session.token_hash == token_hash(token))
+
+
+async def end_all_sessions(user_id: int) -> None:
+    await Session.delete().where(Session.user == user_id)
+
+
+async def viewer_for_token(token: str) -> Viewer | None:
+    """The viewer of a live session, or None when it expired or the account is disabled."""
+    rows = await (
+        Session.select(
+            Session.expires_at,
+            Session.user.id.as_alias("id"),
+            Session.user.role.as_alias("role"),
+            Session.user.name.as_alias("name"),
+            Session.user.email.as_alias("email"),
+            Session.user.department.as_alias("department"),
+            Session.user.location.as_alias("location"),
+            Session.user.disabled.as_alias("disabled"),
+        )
+        .where(Session.token_hash == token_hash(token))
+        .first()
+    )
+    if not rows or rows["disabled"] or rows["expires_at"] <= datetime.now(timezone.utc):
+        return None
+    return Viewer(
+        id=rows["id"], role=rows["role"], name=rows["name"], email=rows["email"],
+        department=rows["department"], location=rows["location"],
+    )
+
+
+def session_cookie(token: str | None) -> Cookie:
+    """The session cookie; an empty one with max_age 0 deletes it."""
+    settings = get_settings()
+    return Cookie(
+        key=COOKIE,
+        value=token or "",
+        max_age=settings.session_days * 86400 if token else 0,
+        httponly=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        path="/",
+    )
+
+
+class SessionMiddleware:
+    """Puts the signed-in Viewer (or None) into scope["user"] for every request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["user"] = None
+            token = _cookie_from(scope)
+            if token:
+                scope["user"] = await viewer_for_token(token)
+        await self.app(scope, receive, send)
+
+
+def _cookie_from(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed Cookie header means: not signed in
+                return None
+            if COOKIE in jar:
+                return jar[COOKIE].value
+    return None

@@ -1,0 +1,113 @@
+"""create_app(): route handlers, middleware, the PWA's static files and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, State
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from server import db
+from server.accounts.controllers import InviteController, MeController, SessionController
+from server.accounts.services import setup_link_if_empty
+from server.accounts.sessions import SessionMiddleware
+from server.feed.controllers import feed
+from server.lib.guards import authorize
+from server.lib.logs import AccessLogMiddleware, configure_logging
+from server.lib.ratelimit import make_limiter
+from server.people.controllers import PeopleController
+from server.posts.controllers import PostController
+from server.settings import get_settings
+
+__all__ = ["create_app", "PWA_DIR"]
+
+log = logging.getLogger("hallway")
+PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+
+
+@get("/api/health", operation_id="health", opt={"role": "public"}, tags=["ops"])
+async def health() -> dict[str, str]:
+    """For load balancers: answers 200 when the database answers."""
+    from server.accounts.tables import User
+
+    await User.exists()
+    return {"status": "ok"}
+
+
+def _readable_validation(request: Request, exc: ValidationException) -> Response:
+    """Turn msgspec's wording into a sentence a person can act on."""
+    detail = exc.detail
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if detail.startswith("Validation failed") and extra:
+        first = extra[0]
+        key = first.get("key") or "request"
+        message = str(first.get("message", "is not valid"))
+        detail = f"The field '{key}' is not valid: {message.split(' - at ')[0]}."
+    return Response({"status_code": 400, "detail": detail}, status_code=400)
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    headers = dict(exc.headers or {})
+    return Response({"status_code": exc.status_code, "detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return Response(
+        {"status_code": 500, "detail": "Something went wrong on our side. Please try again."},
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def create_app(*, engine=None) -> Litestar:
+    """The Hallway ASGI app; `engine` overrides the database of the settings (tests)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    from server import piccolo_conf
+
+    engine = engine or piccolo_conf.DB
+    db.use_engine(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.start_engine(engine)
+        try:
+            if link := await setup_link_if_empty(settings.public_url):
+                # Printed, not only logged: the person running `make run` must see it.
+                print(f"\n  No accounts yet. Open this link to create the first admin:\n  {link}\n", flush=True)
+            yield
+        finally:
+            await db.stop_engine(engine)
+
+    handlers = [health, feed, SessionController, MeController, InviteController, PostController, PeopleController]
+    if PWA_DIR.is_dir():
+        handlers.append(
+            create_static_files_router(
+                path="/", directories=[PWA_DIR], html_mode=True, opt={"role": "public"},
+                # The shell revalidates each time; the service worker keeps the offline copy.
+                cache_control=CacheControlHeader(no_cache=True),
+            )
+        )
+    return Litestar(
+        route_handlers=handlers,
+        guards=[authorize],
+        middleware=[AccessLogMiddleware, SessionMiddleware],
+        csrf_config=CSRFConfig(secret=settings.secret, cookie_secure=settings.secure_cookies),
+        exception_handlers={
+            ValidationException: _readable_validation,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+        lifespan=[lifespan],
+        state=State({"limiter": make_limiter(settings.redis_url)}),
+        openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
+        logging_config=None,
+    )

@@ -1,0 +1,17 @@
+"""Piccolo's configuration: the engine from the settings and the registry of Hallway's apps."""
+
+from piccolo.conf.apps import AppRegistry
+
+from server.db import make_engine
+from server.settings import get_settings
+
+_settings = get_settings()
+
+DB = make_engine(_settings.database_url, _settings.data_dir)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "server.accounts.piccolo_app",
+        "server.posts.piccolo_app",
+    ]
+)

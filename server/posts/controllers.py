@@ -1,0 +1,42 @@
+"""HTTP routes of posts."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from server.lib.guards import viewer_of
+from server.posts import services
+from server.posts.schemas import NewPost, PinIn, PostOut
+
+__all__ = ["PostController"]
+
+
+class PostController(Controller):
+    path = "/api/posts"
+    tags = ["posts"]
+
+    @post(operation_id="createPost", status_code=HTTP_201_CREATED)
+    async def create(self, request: Request, data: NewPost) -> PostOut:
+        viewer = viewer_of(request)
+        return services.post_out(await services.create_post(viewer, data), viewer)
+
+    @get("/{post_id:int}", operation_id="getPost")
+    async def read(self, request: Request, post_id: int) -> PostOut:
+        viewer = viewer_of(request)
+        return services.post_out(await services.get_post(viewer, post_id), viewer)
+
+    @delete("/{post_id:int}", operation_id="deletePost", status_code=HTTP_204_NO_CONTENT)
+    async def remove(self, request: Request, post_id: int) -> None:
+        await services.delete_post(viewer_of(request), post_id)
+
+    @put("/{post_id:int}/pin", operation_id="pinPost", opt={"role": "moderator"})
+    async def pin(self, request: Request, post_id: int, data: PinIn | None = None) -> PostOut:
+        viewer = viewer_of(request)
+        row = await services.set_pin(viewer, post_id, True, data.until if data else None)
+        return services.post_out(row, viewer)
+
+    @delete("/{post_id:int}/pin", operation_id="unpinPost", opt={"role": "moderator"}, status_code=200)
+    async def unpin(self, request: Request, post_id: int) -> PostOut:
+        viewer = viewer_of(request)
+        return services.post_out(await services.set_pin(viewer, post_id, False), viewer)

@@ -1,0 +1,93 @@
+"""Configuration from the environment, with embedded defaults that run on one machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+__all__ = ["Settings", "get_settings", "reset_settings"]
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else raw.lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Hallway reads from the environment, read once per process."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("HALLWAY_DATA", "./var")).resolve())
+    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", ""))
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
+    port: int = field(default_factory=lambda: _env_int("PORT", 8000))
+    # The address people open; it makes invite links and decides whether cookies are Secure.
+    base_url: str = field(default_factory=lambda: os.environ.get("HALLWAY_BASE_URL", "").rstrip("/"))
+    session_days: int = field(default_factory=lambda: _env_int("HALLWAY_SESSION_DAYS", 30))
+    signin_attempts: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_ATTEMPTS", 5))
+    signin_window: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_WINDOW", 300))
+    trust_proxy: bool = field(default_factory=lambda: _env_flag("HALLWAY_TRUST_PROXY"))
+    push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
+    log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or f"http://127.0.0.1:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "hallway.sqlite3"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @cached_property
+    def secret(self) -> str:
+        """A per-instance secret, generated on first start and kept in the data dir."""
+        if env := os.environ.get("HALLWAY_SECRET"):
+            return env
+        path = self.data_dir / "secret.key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Write aside, then link: when web and worker start together, one wins and
+            # neither can read a half-written file.
+            tmp = path.with_name(f".secret.{os.getpid()}.tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip()
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    global _settings
+    if _settings is None:
+        _settings = Settings()
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment between apps)."""
+    global _settings
+    _settings = None
