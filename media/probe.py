@@ -1,0 +1,116 @@
+"""Describe a file (kind, codecs, displayed size, rotation, duration) without decoding it all."""
+
+import os
+
+import av
+
+from .errors import DAMAGED, NO_VIDEO, MediaError
+from .formats import open_av, sniff
+from .image import open_image
+from .profiles import Limits
+
+__all__ = ["hdr_transfer", "probe", "probe_av", "video_stream"]
+
+# AVColorTransferCharacteristic values of HDR video: SMPTE 2084 (PQ) and ARIB STD-B67 (HLG).
+_HDR = {16: "pq", 18: "hlg"}
+
+
+def video_stream(container: av.container.InputContainer) -> av.video.stream.VideoStream:
+    """The picture track, ignoring cover art; no track is the uploader's problem."""
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    raise MediaError(NO_VIDEO)
+
+
+def hdr_transfer(stream: av.video.stream.VideoStream) -> str | None:
+    """"pq" or "hlg" for HDR video, else None."""
+    return _HDR.get(stream.codec_context.color_trc)
+
+
+def _first_frame(container: av.container.InputContainer, stream) -> av.VideoFrame:
+    """Decode one frame: the reliable way to read the display rotation."""
+    for frame in container.decode(stream):
+        return frame
+    raise MediaError(DAMAGED)
+
+
+def _duration(container, stream) -> float | None:
+    """The video track's declared duration, else the container's."""
+    if stream.duration is not None and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def probe_av(container: av.container.InputContainer) -> dict:
+    """Probe an opened container; rotation comes from one decoded frame."""
+    stream = video_stream(container)
+    audio = container.streams.audio[0] if container.streams.audio else None
+    ctx = stream.codec_context
+    try:
+        rotation = _first_frame(container, stream).rotation % 360
+    except av.error.FFmpegError:
+        raise MediaError(DAMAGED) from None
+    width, height = (ctx.height, ctx.width) if rotation in (90, 270) else (ctx.width, ctx.height)
+    if not width or not height:
+        raise MediaError(DAMAGED)
+    rate = stream.average_rate or stream.guessed_rate
+    fmt = ctx.format
+    return {
+        "kind": "video",
+        "container": container.format.name.split(",")[0],
+        "video_codec": ctx.name,
+        "audio_codec": audio.codec_context.name if audio else None,
+        "width": width,
+        "height": height,
+        "rotation": rotation,
+        "duration": _duration(container, stream),
+        "fps": round(float(rate), 3) if rate else None,
+        "has_audio": audio is not None,
+        "bit_depth": fmt.components[0].bits if fmt else None,
+        "hdr": hdr_transfer(stream),
+    }
+
+
+def _probe_image(path, limits: Limits) -> dict:
+    """Probe a still or animated image through Pillow."""
+    with open_image(path, limits) as im:
+        # Counter-clockwise degrees, as FFmpeg states a video's display rotation.
+        rotation = {3: 180, 6: 270, 8: 90}.get(im.getexif().get(0x0112), 0)
+        width, height = im.size if rotation in (0, 180) else im.size[::-1]
+        return {
+            "kind": "image",
+            "container": im.format.lower(),
+            "video_codec": None,
+            "audio_codec": None,
+            "width": width,
+            "height": height,
+            "rotation": rotation,
+            "duration": None,
+            "fps": None,
+            "has_audio": False,
+            "bit_depth": 16 if im.mode.startswith("I;16") or im.mode == "I" else 8,
+            "hdr": None,
+        }
+
+
+def _is_animated_gif(path, limits: Limits) -> bool:
+    """Whether a GIF has more than one frame (then it becomes a looping video)."""
+    with open_image(path, limits) as im:
+        return getattr(im, "n_frames", 1) > 1
+
+
+def probe(path: str | os.PathLike, limits: Limits | None = None) -> dict:
+    """Describe a file; raises MediaError for anything unusable."""
+    limits = limits or Limits()
+    sniffed = sniff(path)
+    if sniffed.kind == "image" or (sniffed.kind == "gif" and not _is_animated_gif(path, limits)):
+        return _probe_image(path, limits)
+    try:
+        container = open_av(path, sniffed.demuxer)
+    except av.error.FFmpegError:
+        raise MediaError(DAMAGED) from None
+    with container:
+        return probe_av(container)
