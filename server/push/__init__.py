@@ -1,0 +1,1 @@
+"""Web push: the VAPID identity, outbound safety and sending."""
