@@ -13,8 +13,8 @@ __all__ = ["IMAGE_FORMATS", "VIDEO_DEMUXERS", "Sniffed", "open_av", "sniff"]
 # Demuxers FFmpeg may use. HLS, concat, image2 and png_pipe are absent on purpose:
 # they open other files or URLs, or turn a renamed image into a "video".
 VIDEO_DEMUXERS = ("mov", "matroska", "mpegts", "gif")
-# Pillow plugins an upload may reach; MPO is how some phones save JPEGs.
-IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "HEIF", "AVIF", "GIF")
+# Pillow plugins an upload may reach (the JPEG one also opens the MPO files of some phones).
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "AVIF", "GIF")
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 _MOV_ATOMS = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}

@@ -55,8 +55,8 @@ _RUNGS = ((720, 23, 3_000_000, 128_000), (360, 26, 800_000, 64_000))
 
 
 def _even(value: float) -> int:
-    """Round to the nearest even number, at least 2 (yuv420p needs even sizes)."""
-    return max(2, int(round(value / 2)) * 2)
+    """Round down to an even number, at least 2: yuv420p needs even sizes, and never upscale."""
+    return max(2, int(value + 1e-6) // 2 * 2)
 
 
 def ladder(width: int, height: int) -> list[Rendition]:

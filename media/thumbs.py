@@ -13,7 +13,7 @@ def blurhash_of(image: Image.Image) -> str:
     """The blurhash of an image, from a tiny thumbnail, with more components along the long side."""
     thumb = image.convert("RGB")
     thumb.thumbnail((_HASH_SIZE, _HASH_SIZE), Image.Resampling.BILINEAR)
-    pixels = list(thumb.getdata())
+    pixels = list(thumb.get_flattened_data())
     rows = [pixels[y * thumb.width : (y + 1) * thumb.width] for y in range(thumb.height)]
     x, y = (4, 3) if thumb.width >= thumb.height else (3, 4)
     return blurhash.encode(rows, components_x=x, components_y=y)

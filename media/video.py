@@ -80,7 +80,8 @@ class _Output:
         video = self.container.add_stream("libx264", rate=rate)
         # Size, format and tags set before the first mux, or the muxer writes a wrong header.
         video.width, video.height, video.pix_fmt = rendition.width, rendition.height, "yuv420p"
-        video.time_base = time_base
+        # The source's time base: a coarser 1/fps one would flatten variable frame timing.
+        video.time_base = video.codec_context.time_base = time_base
         video.thread_type = "AUTO"  # frame threading: the default slice threading is 55% slower
         ctx = video.codec_context
         ctx.color_primaries = ctx.color_trc = ctx.colorspace = _BT709
