@@ -1,0 +1,60 @@
+// Intents: restore the session at start, sign in, sign out, react to an expired session.
+import * as api from '../api/session.js';
+import { ApiError } from '../lib/errors.js';
+import { pickLanguage } from '../lib/i18n.js';
+import { store, rememberMe, rememberedMe, clearApiCache, storedLanguage, storeLanguage } from './app-state.js';
+
+/** Ask the server who is signed in; offline, fall back to the last known account. */
+export async function restoreSession() {
+  try {
+    const me = await api.getMe();
+    signedIn(me);
+    return me;
+  } catch (err) {
+    if (err instanceof ApiError && err.offline) {
+      const me = rememberedMe();
+      store.set({ me });
+      return me;
+    }
+    if (err instanceof ApiError && err.status === 401) {
+      await forget();
+      return null;
+    }
+    throw err;
+  }
+}
+
+export async function signIn(email, password) {
+  const me = await api.signIn(email, password);
+  signedIn(me);
+  return me;
+}
+
+/** Sign out on the server, then forget everything local even if the server is unreachable. */
+export async function signOut() {
+  try {
+    await api.signOut();
+  } finally {
+    await forget();
+  }
+}
+
+/** A 401 from any request: the session is gone. */
+export async function sessionExpired() {
+  if (!store.get().me) return;
+  await forget();
+}
+
+export function signedIn(me) {
+  rememberMe(me);
+  // A language chosen on another device wins over the browser default, not over this device's choice.
+  const lang = pickLanguage({ stored: storedLanguage(), profile: me.language, browser: navigator.languages });
+  if (!storedLanguage() && me.language) storeLanguage(me.language);
+  store.set({ me, lang });
+}
+
+async function forget() {
+  rememberMe(null);
+  store.set({ me: null, justPosted: null });
+  await clearApiCache();
+}

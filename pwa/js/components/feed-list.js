@@ -1,0 +1,118 @@
+// FeedList(el, {query}): an infinite list of PostCards. It loads pages as a sentinel near
+// the bottom comes into view and runs the intents its cards bubble up.
+import { getFeed } from '../api/posts.js';
+import { errorMessage } from '../lib/errors.js';
+import { t } from '../lib/i18n.js';
+import { el, clear } from './dom.js';
+import { PostCard } from './post-card.js';
+import { handlePostAction } from './post-actions.js';
+
+export function FeedList(root, { query = {}, label = t('feed.title'), empty = t('feed.empty'), highlight = null, onDeleted = null } = {}) {
+  const list = el('div', { class: 'post-list', role: 'feed', 'aria-label': label, 'aria-busy': 'false' });
+  const status = el('div', { class: 'list-status', 'aria-live': 'polite' });
+  const sentinel = el('div', { class: 'sentinel', 'aria-hidden': 'true' });
+  clear(root).append(list, status, sentinel);
+
+  const cards = new Map(); // post id -> {article, card}
+  let cursor = null;
+  let done = false;
+  let loading = false;
+  let generation = 0; // a refresh makes responses of older loads stale
+
+  function setStatus(text, retry = false) {
+    clear(status);
+    if (text) status.append(el('p', {}, text));
+    if (retry) status.append(el('button', { type: 'button', class: 'btn', onclick: () => loadNext() }, t('feed.retry')));
+  }
+
+  function addPost(post, { first = false } = {}) {
+    if (cards.has(post.id)) {
+      cards.get(post.id).card.update(post);
+      return;
+    }
+    const article = el('article');
+    const card = PostCard(article, post);
+    cards.set(post.id, { article, card });
+    if (first) list.prepend(article);
+    else list.append(article);
+  }
+
+  async function loadPage({ reset = false } = {}) {
+    const mine = reset ? ++generation : generation;
+    loading = true;
+    list.setAttribute('aria-busy', 'true');
+    if (!cards.size || !reset) setStatus(t('feed.loading'));
+    try {
+      const page = await getFeed({ ...query, cursor: reset ? null : cursor });
+      if (mine !== generation) return;
+      if (reset) {
+        cards.clear();
+        clear(list);
+      }
+      for (const post of page.items || []) addPost(post);
+      cursor = page.next_cursor || null;
+      done = !cursor;
+      if (highlight && !cards.has(highlight.id) && reset) addPost(highlight, { first: true });
+      setStatus(done ? (cards.size ? t('feed.end') : empty) : '');
+    } catch (err) {
+      if (mine !== generation) return;
+      setStatus(errorMessage(err, t), true);
+      done = false;
+      return;
+    } finally {
+      if (mine === generation) {
+        loading = false;
+        list.setAttribute('aria-busy', 'false');
+      }
+    }
+    if (highlight && reset) {
+      const entry = cards.get(highlight.id);
+      highlight = null;
+      if (entry) {
+        entry.article.classList.add('fresh');
+        entry.article.scrollIntoView({ block: 'nearest' });
+      }
+    }
+    // Re-observing fires the callback again if the sentinel is still in view (short pages).
+    if (!done && observer) {
+      observer.unobserve(sentinel);
+      observer.observe(sentinel);
+    }
+  }
+
+  function loadNext() {
+    if (loading || done) return;
+    loadPage();
+  }
+
+  let observer = null;
+  if ('IntersectionObserver' in window) {
+    observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) loadNext();
+    }, { rootMargin: '0px 0px 800px 0px' });
+  }
+
+  function onAction(event) {
+    handlePostAction(event.detail, {
+      pinned: () => loadPage({ reset: true }), // the server decides the order: pinned first
+      deleted(post) {
+        cards.get(post.id)?.article.remove();
+        cards.delete(post.id);
+        if (!cards.size && done) setStatus(empty);
+        onDeleted?.(post);
+      },
+    });
+  }
+  root.addEventListener('post-action', onAction);
+
+  loadPage({ reset: true }).then(() => observer?.observe(sentinel));
+
+  return {
+    refresh: () => loadPage({ reset: true }),
+    destroy() {
+      generation += 1;
+      observer?.disconnect();
+      root.removeEventListener('post-action', onAction);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Runs the intents a PostCard bubbles up ("post-action" events), with confirm and feedback.
+import { removePost, togglePin, sharePost } from '../actions/posts.js';
+import { errorMessage } from '../lib/errors.js';
+import { t } from '../lib/i18n.js';
+import { confirmDialog } from './confirm-dialog.js';
+import { showToast } from './toast.js';
+
+/** handlePostAction(detail, {pinned(updated), deleted(post)}) */
+export async function handlePostAction({ action, post }, { pinned, deleted } = {}) {
+  try {
+    if (action === 'share') {
+      await sharePost(post);
+    } else if (action === 'pin') {
+      const updated = await togglePin(post);
+      await pinned?.(updated);
+    } else if (action === 'delete') {
+      const ok = await confirmDialog({
+        message: t('post.confirmDelete'), confirm: t('post.delete'), cancel: t('post.cancel'),
+      });
+      if (!ok) return;
+      await removePost(post);
+      await deleted?.(post);
+    }
+  } catch (err) {
+    showToast(errorMessage(err, t));
+  }
+}

@@ -1,0 +1,30 @@
+// A colleague's profile (#/people/ID) with their posts.
+import { getPerson } from '../api/people.js';
+import { errorMessage } from '../lib/errors.js';
+import { t } from '../lib/i18n.js';
+import { el } from '../components/dom.js';
+import { PersonCard } from '../components/person-card.js';
+import { FeedList } from '../components/feed-list.js';
+
+export function PersonView(main, ctx) {
+  const id = ctx.route.id;
+  ctx.setTitle(t('nav.profile'));
+  const cardHolder = el('section', { class: 'card profile-card' }, el('p', {}, t('feed.loading')));
+  const postsHolder = el('section', { class: 'feed' });
+  main.append(cardHolder, el('h2', { class: 'section-title' }, t('person.posts')), postsHolder);
+  let alive = true;
+  getPerson(id).then((person) => {
+    if (!alive) return;
+    ctx.setTitle(person.name);
+    PersonCard(cardHolder, person);
+  }, (err) => {
+    if (!alive) return;
+    cardHolder.replaceChildren(el('p', { class: 'form-error', role: 'alert' },
+      err.status === 404 ? t('person.notFound') : errorMessage(err, t)));
+  });
+  const list = FeedList(postsHolder, { query: { author: id }, label: t('person.posts') });
+  return () => {
+    alive = false;
+    list.destroy();
+  };
+}

@@ -1,0 +1,130 @@
+// Own profile: the form, the language, sign out, and for admins "Invite a colleague".
+import { saveProfile, changeLanguage, createInviteLink } from '../actions/profile.js';
+import { signOut } from '../actions/session.js';
+import { copyText } from '../actions/posts.js';
+import { store } from '../actions/app-state.js';
+import { parseTags, formatTags } from '../lib/compose.js';
+import { errorMessage } from '../lib/errors.js';
+import { t, LANGUAGES, getLanguage } from '../lib/i18n.js';
+import { fullDate } from '../lib/relative-time.js';
+import { routeHash } from '../lib/router.js';
+import { el, field, append } from '../components/dom.js';
+import { PersonCard } from '../components/person-card.js';
+import { showToast } from '../components/toast.js';
+
+const ROLES = ['member', 'moderator', 'admin'];
+
+function profileForm(me) {
+  const fields = {
+    name: field({ label: t('profile.name'), name: 'name', value: me.name || '', required: true, autocomplete: 'name', maxlength: '100' }),
+    title: field({ label: t('profile.jobTitle'), name: 'title', value: me.title || '', autocomplete: 'organization-title', maxlength: '100' }),
+    department: field({ label: t('profile.department'), name: 'department', value: me.department || '', maxlength: '100' }),
+    location: field({ label: t('profile.location'), name: 'location', value: me.location || '', maxlength: '100' }),
+    bio: field({ label: t('profile.bio'), tag: 'textarea', name: 'bio', rows: '3', value: me.bio || '', maxlength: '500' }),
+    expertise: field({ label: t('profile.expertise'), hint: t('profile.expertiseHint'), name: 'expertise', value: formatTags(me.expertise) }),
+  };
+  const alert = el('p', { class: 'form-error', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'btn primary' }, t('profile.save'));
+  async function onSubmit(event) {
+    event.preventDefault();
+    alert.textContent = '';
+    submit.disabled = true;
+    try {
+      await saveProfile({
+        name: fields.name.input.value.trim(),
+        title: fields.title.input.value.trim(),
+        department: fields.department.input.value.trim(),
+        location: fields.location.input.value.trim(),
+        bio: fields.bio.input.value.trim(),
+        expertise: parseTags(fields.expertise.input.value),
+      });
+    } catch (err) {
+      alert.textContent = errorMessage(err, t);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return el('form', { class: 'card form', onsubmit: onSubmit },
+    el('h2', { class: 'section-title' }, t('profile.about')),
+    Object.values(fields).map((f) => f.wrap), alert, submit);
+}
+
+function languageForm() {
+  const select = field({ label: t('profile.language'), tag: 'select', name: 'language' });
+  for (const lang of LANGUAGES) {
+    select.input.append(el('option', { value: lang, selected: lang === getLanguage() }, t(`lang.${lang}`)));
+  }
+  select.input.addEventListener('change', () => {
+    changeLanguage(select.input.value).catch((err) => showToast(errorMessage(err, t)));
+  });
+  return el('div', { class: 'card form' }, select.wrap);
+}
+
+function inviteForm() {
+  const role = field({ label: t('invite.role'), tag: 'select', name: 'role' });
+  for (const r of ROLES) role.input.append(el('option', { value: r }, t(`role.${r}`)));
+  const email = field({ label: t('invite.email'), type: 'email', name: 'email', autocomplete: 'off', inputmode: 'email', autocapitalize: 'none', spellcheck: 'false' });
+  const days = field({ label: t('invite.days'), type: 'number', name: 'days', value: '7', min: '1', max: '30', required: true, inputmode: 'numeric' });
+  const alert = el('p', { class: 'form-error', role: 'alert' });
+  const result = el('div', { class: 'invite-result' });
+  const submit = el('button', { type: 'submit', class: 'btn primary' }, t('invite.submit'));
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    alert.textContent = '';
+    result.replaceChildren();
+    submit.disabled = true;
+    try {
+      const invite = await createInviteLink({
+        role: role.input.value,
+        email: email.input.value.trim() || null,
+        days: Number(days.input.value) || 7,
+      });
+      const link = field({ label: t('invite.link'), name: 'invite-link', value: invite.link, readonly: true });
+      link.input.addEventListener('focus', () => link.input.select());
+      const copy = el('button', {
+        type: 'button', class: 'btn',
+        onclick: async () => { await copyText(invite.link); showToast(t('invite.copied')); },
+      }, t('invite.copy'));
+      result.append(el('div', { class: 'copy-row' }, link.wrap, copy),
+        invite.expires_at ? el('p', { class: 'hint' }, t('invite.expires', { date: fullDate(invite.expires_at, getLanguage()) })) : null);
+    } catch (err) {
+      alert.textContent = errorMessage(err, t);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return el('form', { class: 'card form', onsubmit: onSubmit },
+    el('h2', { class: 'section-title' }, t('invite.title')), role.wrap, email.wrap, days.wrap, alert, submit, result);
+}
+
+export function ProfileView(main, ctx) {
+  ctx.setTitle(t('profile.title'));
+  const { me } = store.get();
+  const signOutButton = el('button', {
+    type: 'button', class: 'btn wide',
+    onclick: async () => {
+      signOutButton.disabled = true;
+      history.replaceState(null, '', routeHash('feed')); // the next person starts at the feed
+      try {
+        await signOut();
+      } catch (err) {
+        showToast(errorMessage(err, t)); // signed out locally anyway
+      }
+    },
+  }, t('profile.signOut'));
+  const card = PersonCard(el('section', { class: 'card profile-card' }), me);
+  append(main, [
+    card,
+    el('p', { class: 'hint center' },
+      t('profile.signedInAs', { email: me.email || '', role: t(`role.${me.role}`) }), ' · ',
+      el('a', { href: routeHash('people', me.id) }, t('profile.viewPosts'))),
+    profileForm(me),
+    languageForm(),
+    me.role === 'admin' ? inviteForm() : null,
+    el('div', { class: 'card form' }, signOutButton),
+  ]);
+  return store.subscribe((state, prev) => {
+    if (state.me && state.me !== prev.me) PersonCard(card, state.me);
+  });
+}
