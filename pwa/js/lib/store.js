@@ -16,17 +16,3 @@ export function createStore(initial = {}) {
     },
   };
 }
-
-/** Merge a page of posts into a list: replace known ids, append new ones, keep order. */
-export function mergePosts(existing, incoming) {
-  const index = new Map(existing.map((p, i) => [p.id, i]));
-  const out = existing.slice();
-  for (const post of incoming) {
-    if (index.has(post.id)) out[index.get(post.id)] = post;
-    else {
-      index.set(post.id, out.length);
-      out.push(post);
-    }
-  }
-  return out;
-}

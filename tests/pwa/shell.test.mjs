@@ -1,0 +1,81 @@
+// The shell's files agree with each other: the service worker precaches every shell file,
+// index.html preloads every module, the manifest's icons exist, and the first load fits
+// the 60 KB (gzip) budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const PWA = fileURLToPath(new URL('../../pwa/', import.meta.url));
+const read = (p) => readFileSync(join(PWA, p), 'utf8');
+
+function walk(dir) {
+  return readdirSync(join(PWA, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(PWA, path)).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const jsFiles = walk('js').filter((p) => p.endsWith('.js')).sort();
+
+function precacheList() {
+  const source = read('sw.js');
+  const block = source.match(/const SHELL = \[([\s\S]*?)\];/)[1];
+  return [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+}
+
+test('the service worker precaches every shell file and nothing missing', () => {
+  const list = precacheList();
+  const expected = ['index.html', 'manifest.webmanifest', 'css/app.css', ...walk('icons').filter((p) => p.endsWith('.png')), ...jsFiles];
+  for (const file of expected) assert.ok(list.includes(file), `sw.js SHELL lacks ${file}`);
+  for (const file of list.filter((f) => f !== './')) assert.ok(existsSync(join(PWA, file)), `sw.js lists missing ${file}`);
+});
+
+test('index.html preloads every module main.js pulls in', () => {
+  const html = read('index.html');
+  const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+  for (const file of jsFiles.filter((f) => f !== 'js/main.js')) {
+    assert.ok(preloaded.includes(file), `index.html does not preload ${file}`);
+  }
+  assert.match(html, /<html lang="en">/);
+  assert.match(html, /<script type="module" src="js\/main.js">/);
+});
+
+test('every relative import resolves to a file', () => {
+  for (const file of jsFiles) {
+    for (const m of read(file).matchAll(/from '(\.[^']+)'/g)) {
+      const target = join(PWA, file, '..', m[1]);
+      assert.ok(existsSync(target), `${file} imports missing ${m[1]}`);
+    }
+  }
+});
+
+test('no module sets innerHTML/outerHTML or uses insertAdjacentHTML', () => {
+  for (const file of jsFiles) {
+    assert.doesNotMatch(read(file), /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/, file);
+  }
+});
+
+test('the manifest is installable: icons exist, standalone, start_url', () => {
+  const manifest = JSON.parse(read('manifest.webmanifest'));
+  assert.equal(manifest.display, 'standalone');
+  assert.ok(manifest.start_url);
+  const sizes = manifest.icons.map((i) => `${i.sizes} ${i.purpose}`);
+  assert.ok(sizes.includes('192x192 any'));
+  assert.ok(sizes.includes('512x512 any'));
+  assert.ok(sizes.includes('512x512 maskable'));
+  for (const icon of manifest.icons) assert.ok(existsSync(join(PWA, icon.src)), icon.src);
+});
+
+test('first load JS + CSS fits 60 KB gzip', () => {
+  const files = ['css/app.css', ...jsFiles, 'index.html'];
+  const total = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(PWA, f)), { level: 9 }).length, 0);
+  console.log(`first load: ${files.length} files, ${(total / 1024).toFixed(1)} KB gzip`);
+  assert.ok(total <= 60 * 1024, `${total} bytes`);
+});
+
+test('file names are kebab-case', () => {
+  for (const file of jsFiles) assert.match(relative('js', file), /^([a-z0-9-]+\/)*[a-z0-9-]+\.js$/, file);
+});
