@@ -44,9 +44,21 @@ def _duration(container, stream) -> float | None:
     return None
 
 
+def _index_past_end(container: av.container.InputContainer) -> bool:
+    """Whether the index (MP4's is at the front) points at bytes the file does not have."""
+    size = os.path.getsize(container.name)
+    for stream in container.streams:
+        if any(entry.pos + entry.size > size for entry in stream.index_entries):
+            return True
+    return False
+
+
 def probe_av(container: av.container.InputContainer) -> dict:
     """Probe an opened container; rotation comes from one decoded frame."""
     stream = video_stream(container)
+    # A truncated upload with its index up front would otherwise decode silently short.
+    if _index_past_end(container):
+        raise MediaError(DAMAGED)
     audio = container.streams.audio[0] if container.streams.audio else None
     ctx = stream.codec_context
     try:

@@ -25,9 +25,10 @@ def _picture(width: int, height: int, bar: str, i: int) -> Image.Image:
 
 
 def make_clip(path: Path, *, codec="libx264", fmt=None, width=320, height=180, seconds=1.0, rate=30,
-              pix_fmt="yuv420p", rotation=None, bar="top", audio="aac", hlg=False, intervals=None) -> Path:
+              pix_fmt="yuv420p", rotation=None, bar="top", audio="aac", hlg=False, intervals=None,
+              faststart=False) -> Path:
     """Write a test clip; intervals (in 1/600 s) makes variable frame timing."""
-    out = av.open(str(path), "w", format=fmt)
+    out = av.open(str(path), "w", format=fmt, options={"movflags": "+faststart"} if faststart else {})
     video = out.add_stream(codec, rate=rate)
     video.width, video.height, video.pix_fmt = width, height, pix_fmt
     video.time_base = video.codec_context.time_base = Fraction(1, 600)
