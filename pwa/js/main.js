@@ -124,6 +124,7 @@ async function start() {
   applyLanguage(pickLanguage({ stored: storedLanguage(), browser: navigator.languages || navigator.language }));
   store.set({ lang: document.documentElement.lang });
   setOnline();
+  updateBanner();
   window.addEventListener('online', () => { networkFailed = false; setOnline(); });
   window.addEventListener('offline', setOnline);
   window.addEventListener('hashchange', render);
