@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "server.accounts.piccolo_app",
         "server.posts.piccolo_app",
+        "server.jobs.piccolo_app",
     ]
 )

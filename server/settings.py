@@ -36,6 +36,7 @@ class Settings:
     signin_window: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_WINDOW", 300))
     trust_proxy: bool = field(default_factory=lambda: _env_flag("HALLWAY_TRUST_PROXY"))
     push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
+    worker_concurrency: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_CONCURRENCY", 2))
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
 
     @property

@@ -40,15 +40,15 @@ class UnsafeEndpoint(Exception):
         self.reason = reason
 
 
-def refusal(address: str, allow_loopback: bool = False) -> str | None:
+def refusal(address: str | ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool = False) -> str | None:
     """Why an IP address must not be contacted, or None when it is public."""
-    ip = ipaddress.ip_address(address)
+    ip = address if isinstance(address, ipaddress.IPv4Address | ipaddress.IPv6Address) else ipaddress.ip_address(address)
     if ip.version == 6:
         embedded = ip.ipv4_mapped or ip.sixtofour
         if embedded is None and ip in _NAT64:
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
-            inner = refusal(str(embedded), allow_loopback)
+            inner = refusal(embedded, allow_loopback)
             return f"embeds {embedded}, {inner}" if inner else None
     if ip in _METADATA:
         return "a cloud metadata address"
@@ -107,15 +107,18 @@ def check_endpoint_url(url: str, allow_loopback: bool = False) -> None:
         raise UnsafeEndpoint("the endpoint must use https")
     if "%" in host:
         raise UnsafeEndpoint("the endpoint names a scoped IPv6 address")
-    if _ip_or_none(host) is None and not _HOSTNAME.match(host):
-        raise UnsafeEndpoint("the endpoint's host is not a valid name")
-    if _ip_or_none(host) is None and _NUMERIC_HOST.match(host):
-        raise UnsafeEndpoint(f"{host} is not a canonical IP address")
-    if _ip_or_none(host) is not None:
-        reason = refusal(host, allow_loopback)
+    ip = _ip_or_none(host)
+    if ip is not None:
+        reason = refusal(ip, allow_loopback)
         if reason:
             raise UnsafeEndpoint(f"{host} is {reason}")
-    elif _is_loopback_host(host) and not allow_loopback:
+        return
+    # yarl lets any character through in a host; a push service's name is plain ASCII DNS.
+    if not _HOSTNAME.match(host):
+        raise UnsafeEndpoint("the endpoint's host is not a valid name")
+    if _NUMERIC_HOST.match(host):
+        raise UnsafeEndpoint(f"{host} is not a canonical IP address")
+    if _is_loopback_host(host) and not allow_loopback:
         raise UnsafeEndpoint(f"{host} is a loopback name")
 
 

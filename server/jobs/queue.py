@@ -1,0 +1,93 @@
+"""Enqueue, claim and finish jobs; safe with many workers on PostgreSQL, one on SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from server.db import is_postgres
+from server.jobs.tables import Job
+
+__all__ = ["JobSpec", "enqueue", "claim", "complete", "retry_or_fail", "WORKER_ID", "Claimed"]
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """How a kind of job runs: its time limit and how often it is tried (Pixelfed-style)."""
+
+    timeout: float = 60.0
+    tries: int = 5
+    backoff: float = 5.0  # seconds before the 2nd try, doubling after each failure
+
+
+@dataclass
+class Claimed:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def enqueue(kind: str, payload: dict[str, Any], *, unique_key: str | None = None, run_at: datetime | None = None) -> None:
+    """Add a job; with a unique_key, a job already waiting or running for it is kept instead."""
+    query = Job.insert(Job(kind=kind, payload=json.dumps(payload), unique_key=unique_key, run_at=run_at or _now()))
+    if unique_key:
+        query = query.on_conflict(action="DO NOTHING")
+    await query
+
+
+async def claim(lease: float) -> Claimed | None:
+    """Take the next due job (or one whose worker's lease ran out) and lease it to this worker."""
+    now = _now()
+    skip_locked = "FOR UPDATE SKIP LOCKED" if is_postgres(Job._meta.db) else ""
+    rows = await Job.raw(
+        f"""UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = {{}}, locked_by = {{}}
+        WHERE id = (
+            SELECT id FROM jobs
+            WHERE (status = 'queued' AND run_at <= {{}}) OR (status = 'running' AND locked_until < {{}})
+            ORDER BY run_at, id LIMIT 1 {skip_locked}
+        )
+        RETURNING id, kind, payload, attempts""",
+        now + timedelta(seconds=lease), WORKER_ID, now, now,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    payload = row["payload"]
+    return Claimed(
+        id=row["id"], kind=row["kind"], payload=json.loads(payload) if isinstance(payload, str) else payload,
+        attempts=row["attempts"],
+    )
+
+
+async def complete(job_id: int) -> None:
+    # A finished job frees its unique key, so the same work can be asked for again later.
+    await Job.update(
+        {Job.status: "done", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: "", Job.unique_key: None}
+    ).where(Job.id == job_id)
+
+
+async def retry_or_fail(job: Claimed, error: str, spec: JobSpec, *, permanent: bool = False) -> bool:
+    """Schedule another try with exponential backoff; returns False when the job gave up."""
+    if permanent or job.attempts >= spec.tries:
+        await Job.update(
+            {Job.status: "failed", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: error[:2000],
+             Job.unique_key: None}
+        ).where(Job.id == job.id)
+        return False
+    delay = spec.backoff * 2 ** (job.attempts - 1)
+    await Job.update(
+        {Job.status: "queued", Job.run_at: _now() + timedelta(seconds=delay), Job.locked_until: None,
+         Job.last_error: error[:2000]}
+    ).where(Job.id == job.id)
+    return True
