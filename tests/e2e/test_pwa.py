@@ -225,3 +225,38 @@ def test_sign_out_clears_the_cached_feed(new_context) -> None:
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert page.evaluate("caches.has('hallway-api')") is False
     assert page.evaluate("localStorage.getItem('hallway.me')") is None
+
+
+def test_share_copies_the_post_link(new_context) -> None:
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, MEMBER)
+    text = unique("Worth sharing")
+    write_post(page, text)
+    page.evaluate("delete Navigator.prototype.share")  # no share sheet: the copy fallback
+    article(page, text).get_by_role("button", name="Share").click()
+    expect(page.get_by_text("Link copied.")).to_be_visible()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert re.search(r"/#/post/\d+$", link), link
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Post", level=1)).to_be_visible()
+    expect(page.get_by_role("article")).to_contain_text(text)
+
+
+def test_infinite_scroll_loads_older_pages(page: Page) -> None:
+    sign_in(page, MEMBER)
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    batch = unique("Scroll batch")
+    for i in range(25):
+        response = page.request.post("/api/posts", data={"body": f"{batch} #{i:02d}"}, headers={"x-csrftoken": token})
+        assert response.status == 201, response.text()
+    page.get_by_role("button", name="Refresh").click()
+    expect(article(page, f"{batch} #24")).to_be_visible()
+    oldest = article(page, f"{batch} #00")
+    expect(oldest).to_have_count(0)  # beyond the first page of 20
+    for _ in range(10):
+        if oldest.count():
+            break
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(300)
+    expect(oldest).to_be_visible()
