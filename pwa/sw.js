@@ -102,6 +102,8 @@ async function navigation(request) {
   }
 }
 
+const SHELL_PATHS = new Set(SHELL.map((path) => new URL(path, self.registration.scope).pathname));
+
 async function shellFirst(request) {
   const cached = await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true });
   return cached || fetch(request);
@@ -121,5 +123,6 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(navigation(request));
     return;
   }
-  event.respondWith(shellFirst(request));
+  // Shell files from the cache; anything else (media later, with Range requests) untouched.
+  if (SHELL_PATHS.has(url.pathname)) event.respondWith(shellFirst(request));
 });

@@ -55,6 +55,11 @@ export function signedIn(me) {
 
 async function forget() {
   rememberMe(null);
+  try {
+    sessionStorage.removeItem('hallway.draft'); // an unsent post is not for the next person
+  } catch {
+    // storage disabled
+  }
   store.set({ me: null, justPosted: null });
   await clearApiCache();
 }
