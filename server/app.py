@@ -73,19 +73,23 @@ def create_app(*, engine=None) -> Litestar:
     configure_logging(settings.log_level)
     from server import piccolo_conf
 
+    # An engine passed in belongs to the caller (tests share one across several clients).
+    owns_engine = engine is None
     engine = engine or piccolo_conf.DB
     db.use_engine(engine)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await db.start_engine(engine)
+        if owns_engine:
+            await db.start_engine(engine)
         try:
             if link := await setup_link_if_empty(settings.public_url):
                 # Printed, not only logged: the person running `make run` must see it.
                 print(f"\n  No accounts yet. Open this link to create the first admin:\n  {link}\n", flush=True)
             yield
         finally:
-            await db.stop_engine(engine)
+            if owns_engine:
+                await db.stop_engine(engine)
 
     handlers = [health, feed, SessionController, MeController, InviteController, PostController, PeopleController]
     if PWA_DIR.is_dir():
