@@ -3,11 +3,12 @@
 import { getFeed } from '../api/posts.js';
 import { errorMessage } from '../lib/errors.js';
 import { t } from '../lib/i18n.js';
+import { routeHash } from '../lib/router.js';
 import { el, clear } from './dom.js';
 import { PostCard } from './post-card.js';
 import { handlePostAction } from './post-actions.js';
 
-export function FeedList(root, { query = {}, label = t('feed.title'), empty = t('feed.empty'), highlight = null, onDeleted = null } = {}) {
+export function FeedList(root, { query = {}, label = t('feed.title'), empty = t('feed.empty'), highlight = null, emptyWrite = true } = {}) {
   const list = el('div', { class: 'post-list', role: 'feed', 'aria-label': label, 'aria-busy': 'false' });
   const status = el('div', { class: 'list-status', 'aria-live': 'polite' });
   const sentinel = el('div', { class: 'sentinel', 'aria-hidden': 'true' });
@@ -19,10 +20,11 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
   let loading = false;
   let generation = 0; // a refresh makes responses of older loads stale
 
-  function setStatus(text, retry = false) {
+  function setStatus(text, { retry = false, write = false } = {}) {
     clear(status);
     if (text) status.append(el('p', {}, text));
     if (retry) status.append(el('button', { type: 'button', class: 'btn', onclick: () => loadNext() }, t('feed.retry')));
+    if (write) status.append(el('a', { class: 'btn primary', href: routeHash('new') }, t('feed.write')));
   }
 
   function addPost(post, { first = false } = {}) {
@@ -53,10 +55,12 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
       cursor = page.next_cursor || null;
       done = !cursor;
       if (highlight && !cards.has(highlight.id) && reset) addPost(highlight, { first: true });
-      setStatus(done ? (cards.size ? t('feed.end') : empty) : '');
+      if (!done) setStatus('');
+      else if (cards.size) setStatus(t('feed.end'));
+      else setStatus(empty, { write: emptyWrite });
     } catch (err) {
       if (mine !== generation) return;
-      setStatus(errorMessage(err, t), true);
+      setStatus(errorMessage(err, t), { retry: true });
       done = false;
       return;
     } finally {
@@ -98,8 +102,7 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
       deleted(post) {
         cards.get(post.id)?.article.remove();
         cards.delete(post.id);
-        if (!cards.size && done) setStatus(empty);
-        onDeleted?.(post);
+        if (!cards.size && done) setStatus(empty, { write: emptyWrite });
       },
     });
   }

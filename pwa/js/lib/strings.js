@@ -41,7 +41,7 @@ export const STRINGS = {
     'feed.empty': 'No posts yet. Write the first one!',
     'feed.end': 'You are all caught up.',
     'feed.retry': 'Try again',
-    'feed.loadMore': 'Load more',
+    'feed.write': 'Write a post',
 
     'post.like': 'Like',
     'post.comment': 'Comment',
@@ -113,6 +113,7 @@ export const STRINGS = {
     'person.posts': 'Posts',
     'person.askMe': 'Ask me about',
     'person.notFound': 'This colleague was not found.',
+    'person.noPosts': 'No posts yet.',
     'mention.title': 'Colleagues matching @{name}',
     'mention.none': 'No colleague matches @{name}.',
 
@@ -167,7 +168,7 @@ export const STRINGS = {
     'feed.empty': 'Noch keine Beiträge. Schreiben Sie den ersten!',
     'feed.end': 'Sie sind auf dem neuesten Stand.',
     'feed.retry': 'Erneut versuchen',
-    'feed.loadMore': 'Mehr laden',
+    'feed.write': 'Beitrag schreiben',
 
     'post.like': 'Gefällt mir',
     'post.comment': 'Kommentieren',
@@ -239,6 +240,7 @@ export const STRINGS = {
     'person.posts': 'Beiträge',
     'person.askMe': 'Fragen Sie mich zu',
     'person.notFound': 'Diese Person wurde nicht gefunden.',
+    'person.noPosts': 'Noch keine Beiträge.',
     'mention.title': 'Personen passend zu @{name}',
     'mention.none': 'Niemand passt zu @{name}.',
 

@@ -22,7 +22,7 @@ export function PersonView(main, ctx) {
     cardHolder.replaceChildren(el('p', { class: 'form-error', role: 'alert' },
       err.status === 404 ? t('person.notFound') : errorMessage(err, t)));
   });
-  const list = FeedList(postsHolder, { query: { author: id }, label: t('person.posts') });
+  const list = FeedList(postsHolder, { query: { author: id }, label: t('person.posts'), empty: t('person.noPosts'), emptyWrite: false });
   return () => {
     alive = false;
     list.destroy();
