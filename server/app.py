@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Request, Response, get
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, ValidationException
@@ -19,13 +20,25 @@ from server import db
 from server.accounts.controllers import InviteController, MeController, SessionController
 from server.accounts.services import setup_link_if_empty
 from server.accounts.sessions import SessionMiddleware
-from server.feed.controllers import feed
+from server.announcements.controllers import AnnouncementController, acknowledge_post
+from server.feed.controllers import feed, tag_posts
 from server.lib.guards import authorize
 from server.lib.logs import AccessLogMiddleware, configure_logging
 from server.lib.ratelimit import make_limiter
+from server.live import listeners as live_listeners  # noqa: F401  ("new posts" events on publish)
+from server.live.channels import make_channels
+from server.live.controllers import live
 from server.people.controllers import PeopleController
+from server.notifications.controllers import NotificationController
+from server.push.controllers import PushController
 from server.posts.controllers import PostController
+from server.search.controllers import search
+from server.social import listeners as social_listeners  # noqa: F401  (tags and mentions on publish)
+from server.social.controllers import SocialController
 from server.settings import get_settings
+from server.uploads.controllers import UploadController
+from server.media_files.controllers import media
+from server.views.controllers import record as record_views
 
 __all__ = ["create_app", "PWA_DIR"]
 
@@ -91,7 +104,11 @@ def create_app(*, engine=None) -> Litestar:
             if owns_engine:
                 await db.stop_engine(engine)
 
-    handlers = [health, feed, SessionController, MeController, InviteController, PostController, PeopleController]
+    handlers = [
+        health, feed, SessionController, MeController, InviteController,
+        AnnouncementController, acknowledge_post,
+        UploadController, media, PostController, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
+    ]
     if PWA_DIR.is_dir():
         handlers.append(
             create_static_files_router(
@@ -105,12 +122,16 @@ def create_app(*, engine=None) -> Litestar:
         guards=[authorize],
         middleware=[AccessLogMiddleware, SessionMiddleware],
         csrf_config=CSRFConfig(secret=settings.secret, cookie_secure=settings.secure_cookies),
+        # The PWA shell gzipped (the 60 KB first-load budget is compressed bytes). Not /media (ranges
+        # of MP4s must stay byte-exact) nor /api (server-sent events must not be buffered).
+        compression_config=CompressionConfig(backend="gzip", exclude=["^/api/", "^/media/"]),
         exception_handlers={
             ValidationException: _readable_validation,
             HTTPException: _http_error,
             Exception: _server_error,
         },
         lifespan=[lifespan],
+        plugins=[make_channels(settings.redis_url)],
         state=State({"limiter": make_limiter(settings.redis_url)}),
         openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
         logging_config=None,

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from server.settings import get_settings
 
@@ -63,34 +64,54 @@ def cmd_worker(args) -> int:
 
 
 def cmd_run(args) -> int:
-    """Migrate, then one web and one worker process; Ctrl-C stops both."""
+    """Migrate, then one web and one worker process; Ctrl-C stops both.
+
+    A worker that dies (killed, out of memory) is started again: its job's lease runs out and
+    the new worker finishes it. The web process ending ends everything.
+    """
     if cmd_migrate(args):
         return 1
     exe = [sys.executable, "-m", "server.cli"]
     port = ["--port", str(args.port)] if args.port else []
-    procs = [
-        subprocess.Popen(exe + ["serve", "--host", args.host] + port),
-        subprocess.Popen(exe + ["worker"]),
-    ]
+    web = subprocess.Popen(exe + ["serve", "--host", args.host] + port)
+    worker, started, quick_deaths = subprocess.Popen(exe + ["worker"]), time.monotonic(), 0
+    stopping = False
 
     def stop(*_):
-        for p in procs:
+        nonlocal stopping
+        stopping = True
+        for p in (web, worker):
             if p.poll() is None:
                 p.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        while all(p.poll() is None for p in procs):
+        while web.poll() is None and not stopping:
             try:
-                procs[0].wait(timeout=1)
+                web.wait(timeout=1)
             except subprocess.TimeoutExpired:
                 pass
+            if worker.poll() is not None and not stopping and web.poll() is None:
+                # A worker that keeps dying at start is waited for longer each time, up to 30 s.
+                quick_deaths = quick_deaths + 1 if time.monotonic() - started < 60 else 0
+                delay = min(30, 2 ** quick_deaths) if quick_deaths else 0
+                print(f"hallway: the worker exited ({worker.returncode}); starting another in {delay} s",
+                      file=sys.stderr, flush=True)
+                time.sleep(delay)
+                if stopping:
+                    break
+                worker, started = subprocess.Popen(exe + ["worker"]), time.monotonic()
     except KeyboardInterrupt:
-        pass
+        stopping = True
+    asked = stopping  # by Ctrl-C or SIGTERM, rather than the web process ending by itself
     stop()
-    for p in procs:
-        p.wait(timeout=20)
-    return max(p.returncode or 0 for p in procs)
+    for p in (web, worker):
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    return 0 if asked else abs(web.returncode or 1)
 
 
 def cmd_user_add(args) -> int:

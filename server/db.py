@@ -56,7 +56,11 @@ class PooledSQLiteEngine(SQLiteEngine):
     def _current_pool(self) -> _Pool:
         loop = asyncio.get_running_loop()
         if self._pool is None or self._pool.loop is not loop:
-            # A new event loop (tests, CLI commands) cannot use connections of the old one.
+            # A new event loop (tests, CLI commands) cannot use connections of the old one;
+            # stop their threads, or the process would wait for them at exit.
+            if self._pool is not None:
+                for conn in self._pool.all:
+                    conn.stop()
             self._pool = _Pool(loop)
         return self._pool
 
@@ -90,6 +94,10 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def run_sql(self, query: str, args: list[Any] | None = None) -> list[dict]:
         """Run one statement on a reader (SELECT) or on the writer (anything else)."""
         args = list(args or [])
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            # Inside a transaction of this task: its connection already holds the write lock.
+            return await self._execute(transaction.connection, query, args)
         pool = self._current_pool()
         if query.lstrip().upper().startswith(_READS):
             conn = await self._acquire_reader(pool)

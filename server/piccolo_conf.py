@@ -14,5 +14,12 @@ APP_REGISTRY = AppRegistry(
         "server.accounts.piccolo_app",
         "server.posts.piccolo_app",
         "server.jobs.piccolo_app",
+        "server.uploads.piccolo_app",
+        "server.social.piccolo_app",
+        "server.views.piccolo_app",
+        "server.search.piccolo_app",
+        "server.announcements.piccolo_app",
+        "server.push.piccolo_app",
+        "server.notifications.piccolo_app",
     ]
 )

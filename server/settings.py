@@ -38,6 +38,12 @@ class Settings:
     push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
     worker_concurrency: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_CONCURRENCY", 2))
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
+    # Seconds a worker holds a job between renewals: a killed worker's job is taken again after this.
+    job_lease: int = field(default_factory=lambda: _env_int("HALLWAY_JOB_LEASE", 60))
+    # tus uploads: the largest file (Tus-Max-Size), open uploads per person, hours an upload lives.
+    upload_max: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_MAX", 1 << 30))
+    upload_quota: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_QUOTA", 20))
+    upload_expiry_hours: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_EXPIRY_HOURS", 24))
 
     @property
     def public_url(self) -> str:
@@ -54,6 +60,15 @@ class Settings:
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def originals_dir(self) -> Path:
+        """Uploaded originals, kept outside media_dir so they are never served."""
+        return self.data_dir / "originals"
 
     @cached_property
     def secret(self) -> str:

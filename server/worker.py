@@ -1,7 +1,8 @@
 """The worker process: takes due jobs from the database and runs them; any number may run.
 
-Nothing needs recovering at start: a job whose worker died keeps status `running` only
-until its lease runs out, then the next claim takes it again (jobs are safe to run twice).
+Nothing needs recovering at start: a running job's lease is renewed while it runs, so a job
+whose worker died keeps status `running` only until its lease (HALLWAY_JOB_LEASE) runs out,
+then the next claim takes it again (jobs are safe to run twice).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ IDLE_SLEEP = 1.0
 
 async def run_one() -> bool:
     """Claim and run one due job; False when none was due."""
-    longest = max((spec.timeout for _, spec in handlers.values()), default=60.0)
-    job = await queue.claim(lease=longest + 30)
+    lease = get_settings().job_lease
+    job = await queue.claim(lease=lease)
     if job is None:
         return False
     entry = handlers.get(job.kind)
@@ -33,7 +34,10 @@ async def run_one() -> bool:
         return True
     handler, spec = entry
     try:
-        await asyncio.wait_for(handler(job.payload), timeout=spec.timeout)
+        await _holding_lease(job.id, asyncio.wait_for(handler(job.payload), timeout=spec.timeout), lease)
+    except queue.LeaseLost:
+        # Another worker runs it now and owns its row: stop without touching it.
+        log.warning("job lease lost", extra={"job_id": job.id, "kind": job.kind})
     except Permanent as exc:
         await _give_up(job, str(exc), spec)
     except Exception as exc:  # noqa: BLE001  a crashing job is retried, never takes the worker down
@@ -44,6 +48,27 @@ async def run_one() -> bool:
     else:
         await queue.complete(job.id)
     return True
+
+
+async def _holding_lease(job_id: int, work, lease: float) -> None:
+    """Run a job while renewing its lease: a live worker keeps it, a killed one loses it within `lease`.
+
+    A worker that could not renew in time (a long database outage) finds the job taken by
+    another and stops its own run, so two workers never work on one job for long.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        while not (await asyncio.wait({task}, timeout=lease / 3))[0]:
+            try:
+                renewed = await queue.renew(job_id, lease)
+            except Exception:  # a database hiccup: the next renewal may succeed before the lease ends
+                log.exception("could not renew a job lease", extra={"job_id": job_id})
+                continue
+            if not renewed:
+                raise queue.LeaseLost(job_id)
+        task.result()
+    finally:
+        task.cancel()
 
 
 async def _give_up(job: queue.Claimed, reason: str, spec: queue.JobSpec, already_failed: bool = False) -> None:
@@ -83,9 +108,26 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
                 except asyncio.TimeoutError:
                     pass
 
+    async def sweeper() -> None:
+        # Catch-up for what a lost or late job would miss: scheduled posts already due publish now.
+        from server.announcements.jobs import SWEEP_EVERY, publish_due_posts
+
+        while True:
+            try:
+                await publish_due_posts()
+            except Exception:  # the database hiccuped: the next sweep tries again
+                log.exception("sweep failed")
+            if once:
+                return
+            try:
+                await asyncio.wait_for(stopping.wait(), SWEEP_EVERY)
+                return
+            except asyncio.TimeoutError:
+                pass
+
     log.info("worker started", extra={"worker": queue.WORKER_ID, "kinds": sorted(handlers)})
     try:
         # SQLite has one writer: several lanes in one worker still overlap media work with I/O.
-        await asyncio.gather(*(lane() for _ in range(concurrency or settings.worker_concurrency)))
+        await asyncio.gather(sweeper(), *(lane() for _ in range(concurrency or settings.worker_concurrency)))
     finally:
         await db.stop_engine(engine)

@@ -19,6 +19,15 @@ os.environ.setdefault("HALLWAY_LOG_LEVEL", "WARNING")
 
 from tests.support import need  # noqa: E402
 
+# argon2id at its production cost takes ~50 ms a hash, and nearly every test makes accounts:
+# the suite uses the same algorithm at its lowest cost (the server's own tests of timing and
+# hashing still go through the same functions).
+import server.accounts.passwords as _passwords  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+
+_passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_passwords._DUMMY = _passwords._hasher.hash("not a real password, only for timing")
+
 PG_ADMIN_DSN = os.environ.get("HALLWAY_TEST_PG", "postgresql://127.0.0.1:5432/test")
 PASSWORD = "correct horse battery"
 
@@ -56,6 +65,12 @@ def postgres_url():
     base = PG_ADMIN_DSN.rsplit("/", 1)[0]
     yield f"{base}/{name}"
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def pytest_collection_modifyitems(config, items):
+    # Playwright's sync API keeps an event loop running in the main thread until the session
+    # ends, and asyncio.run() in the fixtures below cannot run beside it: browser tests go last.
+    items.sort(key=lambda item: item.nodeid.startswith("tests/e2e/"))
 
 
 _migrated: set[str] = set()
@@ -98,11 +113,16 @@ async def _empty_tables(engine) -> None:
         if names:
             await engine.run_ddl("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
     else:
-        rows = await engine.run_sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        rows = await engine.run_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        # FTS5 tables (search) are emptied with their own command; their shadow tables never directly.
+        fts = [r["name"] for r in rows if (r["sql"] or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        shadows = {f"{name}_{part}" for name in fts for part in ("data", "idx", "docsize", "config", "content")}
         await engine.run_sql("PRAGMA foreign_keys = 0")
         for r in rows:
-            if r["name"] != "migration":
+            if r["name"] != "migration" and r["name"] not in shadows and r["name"] not in fts:
                 await engine.run_sql(f'DELETE FROM "{r["name"]}"')
+        for name in fts:
+            await engine.run_sql(f"INSERT INTO \"{name}\"(\"{name}\") VALUES ('delete-all')")
         await engine.run_sql("PRAGMA foreign_keys = 1")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from server.db import is_postgres
 from server.jobs.tables import Job
 
-__all__ = ["JobSpec", "enqueue", "claim", "complete", "retry_or_fail", "WORKER_ID", "Claimed"]
+__all__ = ["JobSpec", "enqueue", "claim", "renew", "complete", "retry_or_fail", "WORKER_ID", "Claimed", "LeaseLost"]
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -24,6 +24,10 @@ class JobSpec:
     timeout: float = 60.0
     tries: int = 5
     backoff: float = 5.0  # seconds before the 2nd try, doubling after each failure
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the job (its lease ran out and another worker took it)."""
 
 
 @dataclass
@@ -68,6 +72,14 @@ async def claim(lease: float) -> Claimed | None:
         id=row["id"], kind=row["kind"], payload=json.loads(payload) if isinstance(payload, str) else payload,
         attempts=row["attempts"],
     )
+
+
+async def renew(job_id: int, lease: float) -> bool:
+    """Extend this worker's lease on a job it is still running; False when it is no longer ours."""
+    renewed = await Job.update({Job.locked_until: _now() + timedelta(seconds=lease)}).where(
+        (Job.id == job_id) & (Job.status == "running") & (Job.locked_by == WORKER_ID)
+    ).returning(Job.id)
+    return bool(renewed)
 
 
 async def complete(job_id: int) -> None:

@@ -39,6 +39,12 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _loggable_path(scope: Scope) -> str:
+    """The route's template (`/api/invites/{token}`), not the path: tokens and upload ids are
+    capabilities and must not reach the logs. Unrouted paths (404s, static files) are kept."""
+    return scope.get("path_template") or scope["path"]
+
+
 class AccessLogMiddleware:
     """Logs method, path, status and duration of each request (no headers, no query)."""
 
@@ -66,7 +72,7 @@ class AccessLogMiddleware:
                 self.log.info(
                     "request",
                     extra={
-                        "method": scope["method"], "path": scope["path"], "status": status,
+                        "method": scope["method"], "path": _loggable_path(scope), "status": status,
                         "ms": round((time.perf_counter() - start) * 1000, 1),
                     },
                 )
