@@ -10,7 +10,7 @@ from .formats import open_av
 from .probe import video_stream
 from .profiles import Limits, ladder
 from .thumbs import blurhash_of, interest
-from .video import _POSTER_AT, check_limits, decoded_short, frame_image, poster_entry
+from .video import POSTER_AT, check_limits, decoded_short, frame_image, poster_entry
 
 __all__ = ["remux"]
 
@@ -34,7 +34,7 @@ def _eligible(demuxer: str, stream, audio, info: dict) -> bool:
 def _poster(source, stream, info: dict) -> Image.Image:
     """The most interesting of a few keyframes, turned the right way up."""
     candidates = []
-    for share in _POSTER_AT:
+    for share in POSTER_AT:
         source.seek(int((info["duration"] or 0) * share / stream.time_base), stream=stream)
         for frame in source.decode(stream):
             candidates.append(frame_image(frame))

@@ -13,10 +13,10 @@ from .probe import video_stream
 from .profiles import FPS_CAP, Limits, Rendition, ladder
 from .thumbs import blurhash_of, interest
 
-__all__ = ["check_limits", "decoded_short", "frame_image", "poster_entry", "transcode"]
+__all__ = ["POSTER_AT", "check_limits", "decoded_short", "frame_image", "poster_entry", "transcode"]
 
 # Where in the clip poster candidates are taken; the most interesting one wins.
-_POSTER_AT = (0.1, 0.3, 0.5)
+POSTER_AT = (0.1, 0.3, 0.5)
 # Colour tags of every output: SDR, BT.709, limited range.
 _BT709 = 1
 _MPEG_RANGE = 1
@@ -134,7 +134,7 @@ def _run(source, stream, audio, outputs: list[_Output], info: dict, limits: Limi
     """Decode everything once, feed every encoder; return the decoded end time and poster candidates."""
     feed = outputs[0]
     graph = _graph(stream, feed.rendition, info["rotation"], info["hdr"])
-    targets = [(info["duration"] or 0) * k for k in _POSTER_AT]
+    targets = [(info["duration"] or 0) * k for k in POSTER_AT]
     candidates: list[Image.Image] = []
     offset = round(start / stream.time_base)
     # Frames closer than this are dropped: caps 60 fps at 30 yet keeps variable frame timing.

@@ -30,6 +30,11 @@ class PostController(Controller):
     async def remove(self, request: Request, post_id: int) -> None:
         await services.delete_post(viewer_of(request), post_id)
 
+    @post("/{post_id:int}/retry", operation_id="retryPost", status_code=200)
+    async def retry(self, request: Request, post_id: int) -> PostOut:
+        viewer = viewer_of(request)
+        return services.post_out(await services.retry_post(viewer, post_id), viewer)
+
     @put("/{post_id:int}/pin", operation_id="pinPost", opt={"role": "moderator"})
     async def pin(self, request: Request, post_id: int, data: PinIn | None = None) -> PostOut:
         viewer = viewer_of(request)

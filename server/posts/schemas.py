@@ -12,7 +12,9 @@ __all__ = ["NewPost", "PinIn", "Author", "PostOut"]
 
 class NewPost(msgspec.Struct):
     body: str = ""
-    upload_ids: Annotated[list[str], msgspec.Meta(max_length=20)] = []
+    # The service says "at most 20 photos" in words; this cap only bounds the request.
+    upload_ids: Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=100)] = []
+    alt_texts: Annotated[list[str], msgspec.Meta(max_length=100)] = []
 
 
 class PinIn(msgspec.Struct):
@@ -41,3 +43,15 @@ class PostOut(msgspec.Struct):
     media: list[dict[str, Any]]
     can_delete: bool
     can_pin: bool
+    # Announcements: whether this one is, the viewer's own acknowledgement and video progress (0..1).
+    announcement: bool = False
+    acknowledged: bool = False
+    watched: float = 0.0
+    publish_at: datetime | None = None  # while scheduled
+    can_see_stats: bool = False
+    # Social (server/social/summary.py fills these in for the viewer): counts per reaction kind
+    # (like, clap, party, idea), the viewer's own reactions, comments, and who a kudos post thanks.
+    reactions: dict[str, int] = {}
+    my_reactions: list[str] = []
+    comment_count: int = 0
+    kudos: list[Author] = []

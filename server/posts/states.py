@@ -1,6 +1,7 @@
 """The one module that changes a post's state, and the one place publishing tells others.
 
-processing → published | failed;  scheduled → published.  Listeners registered with
+processing → published | failed;  failed → processing (the author's Retry);  processing → scheduled when its
+`publish_at` is still ahead;  scheduled → published once it is due.  Listeners registered with
 `on_published` run after a post becomes visible (push notifications, live feed updates).
 """
 
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 
 from server.posts.tables import Post
 
-__all__ = ["PROCESSING", "PUBLISHED", "FAILED", "SCHEDULED", "publish", "fail", "on_published"]
+__all__ = ["PROCESSING", "PUBLISHED", "FAILED", "SCHEDULED", "publish", "publish_due", "fail", "retry", "on_published"]
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,28 @@ def on_published(listener: Callable[[int], Awaitable[None]]) -> Callable[[int], 
 
 
 async def publish(post_id: int) -> bool:
-    """Make a post visible; True when this call published it (safe to call twice)."""
-    changed = await Post.update(
-        {Post.status: PUBLISHED, Post.published_at: datetime.now(timezone.utc), Post.error: ""}
-    ).where((Post.id == post_id) & Post.status.is_in([PROCESSING, SCHEDULED])).returning(Post.id)
+    """Make a post visible; True when this call published it (safe to call twice).
+
+    A post whose `publish_at` is still ahead waits as scheduled instead (announcements).
+    """
+    if await _publish(post_id, [PROCESSING, SCHEDULED]):
+        return True
+    await Post.update({Post.status: SCHEDULED}).where(
+        (Post.id == post_id) & (Post.status == PROCESSING) & (Post.publish_at > datetime.now(timezone.utc))
+    )
+    return False
+
+
+async def publish_due(post_id: int) -> bool:
+    """Publish a scheduled post whose time has come; never one whose media is still processing."""
+    return await _publish(post_id, [SCHEDULED])
+
+
+async def _publish(post_id: int, from_states: list[str]) -> bool:
+    now = datetime.now(timezone.utc)
+    changed = await Post.update({Post.status: PUBLISHED, Post.published_at: now, Post.error: ""}).where(
+        (Post.id == post_id) & Post.status.is_in(from_states) & (Post.publish_at.is_null() | (Post.publish_at <= now))
+    ).returning(Post.id)
     if not changed:
         return False
     for listener in _listeners:
@@ -46,5 +65,13 @@ async def fail(post_id: int, reason: str) -> bool:
     """Mark a post failed with a reason its author can read."""
     changed = await Post.update({Post.status: FAILED, Post.error: reason}).where(
         (Post.id == post_id) & (Post.status == PROCESSING)
+    ).returning(Post.id)
+    return bool(changed)
+
+
+async def retry(post_id: int) -> bool:
+    """Put a failed post back to processing for another try; True when this call did it."""
+    changed = await Post.update({Post.status: PROCESSING, Post.error: ""}).where(
+        (Post.id == post_id) & (Post.status == FAILED)
     ).returning(Post.id)
     return bool(changed)
