@@ -1,22 +1,30 @@
-"""The people directory: find colleagues by name, department, location or expertise."""
+"""The people directory and profiles: find colleagues, follow them, see their posts and kudos."""
 
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, get
-from litestar.exceptions import NotFoundException
+from litestar import Controller, Request, delete, get, put
 from litestar.params import Parameter
 from piccolo.columns.combination import WhereRaw
 
 from server.accounts.schemas import Person
 from server.accounts.services import person_out
 from server.accounts.tables import User
+from server.feed.controllers import FeedPage
+from server.feed.services import feed_page
+from server.lib.guards import viewer_of
 from server.lib.pagination import decode_cursor, encode_cursor
+from server.people import services
+from server.people.schemas import Profile
+from server.posts.services import post_out
 from server.settings import get_settings
+from server.social import follows, summary
+from server.social.schemas import FollowState
 
 __all__ = ["PeopleController", "PeoplePage"]
 
-_PUBLIC = (User.id, User.name, User.role, User.title, User.department, User.location, User.bio, User.expertise)
+_PUBLIC = services.PUBLIC
+_Cursor = Parameter(default=None, max_length=500)
 
 
 class PeoplePage(msgspec.Struct):
@@ -63,8 +71,52 @@ class PeopleController(Controller):
         return PeoplePage(items=[person_out(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{person_id:int}", operation_id="getPerson")
-    async def profile(self, person_id: int) -> Person:
-        row = await User.select(*_PUBLIC).where((User.id == person_id) & (User.disabled == False)).first()  # noqa: E712
-        if row is None:
-            raise NotFoundException("This person does not exist.")
-        return person_out(row)
+    async def profile(self, request: Request, person_id: int) -> Profile:
+        """The person, their follower counts, whether I follow them and how many kudos they got."""
+        return await services.profile(viewer_of(request), person_id)
+
+    @put("/{person_id:int}/follow", operation_id="followPerson")
+    async def follow(self, request: Request, person_id: int) -> FollowState:
+        """Their posts come into my "Following" feed; following twice is still once."""
+        await follows.follow(viewer_of(request), person_id)
+        return FollowState(following=True, followers=(await follows.counts(person_id))[0])
+
+    @delete("/{person_id:int}/follow", operation_id="unfollowPerson", status_code=200)
+    async def unfollow(self, request: Request, person_id: int) -> FollowState:
+        await follows.unfollow(viewer_of(request), person_id)
+        return FollowState(following=False, followers=(await follows.counts(person_id))[0])
+
+    @get("/{person_id:int}/followers", operation_id="listFollowers")
+    async def followers(
+        self, person_id: int, cursor: str | None = _Cursor, limit: int = Parameter(default=30, ge=1, le=100)
+    ) -> PeoplePage:
+        items, next_cursor = await services.follow_list(person_id, "followers", cursor, limit)
+        return PeoplePage(items=items, next_cursor=next_cursor)
+
+    @get("/{person_id:int}/following", operation_id="listFollowing")
+    async def following(
+        self, person_id: int, cursor: str | None = _Cursor, limit: int = Parameter(default=30, ge=1, le=100)
+    ) -> PeoplePage:
+        items, next_cursor = await services.follow_list(person_id, "following", cursor, limit)
+        return PeoplePage(items=items, next_cursor=next_cursor)
+
+    @get("/{person_id:int}/kudos", operation_id="listKudosReceived")
+    async def kudos(
+        self, request: Request, person_id: int, cursor: str | None = _Cursor,
+        limit: int = Parameter(default=20, ge=1, le=100),
+    ) -> FeedPage:
+        """Posts that thank this person, latest kudos first."""
+        viewer = viewer_of(request)
+        rows, next_cursor = await services.kudos_received(viewer, person_id, cursor, limit)
+        return FeedPage(items=[post_out(row, viewer) for row in rows], next_cursor=next_cursor)
+
+    @get("/{person_id:int}/posts", operation_id="listPersonPosts")
+    async def posts(
+        self, request: Request, person_id: int, cursor: str | None = _Cursor,
+        limit: int = Parameter(default=20, ge=1, le=100),
+    ) -> FeedPage:
+        """Their published posts, newest first (their pinned ones on top): the feed with author=."""
+        viewer = viewer_of(request)
+        rows, next_cursor = await feed_page(viewer, cursor=cursor, limit=limit, author=person_id)
+        rows = await summary.attach(rows, viewer)
+        return FeedPage(items=[post_out(row, viewer) for row in rows], next_cursor=next_cursor)

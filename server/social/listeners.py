@@ -1,0 +1,29 @@
+"""What publishing a post sets off here: its #hashtags, its @mentions and its kudos are told."""
+
+from __future__ import annotations
+
+from server.posts import states
+from server.posts.tables import Post
+from server.social import kudos, mentions, notify
+from server.social.parsing import plain_text
+from server.social.tables import Kudos
+from server.social.tags import record_tags
+
+__all__ = ["after_publish"]
+
+
+@states.on_published
+async def after_publish(post_id: int) -> None:
+    """Safe to run twice: tags and mentions are recorded once, only new mentions are told."""
+    post = await Post.select(Post.id, Post.body, Post.author, Post.author.name.as_alias("author_name")).where(
+        Post.id == post_id
+    ).first()
+    if post is None:
+        return
+    await record_tags(post_id, post["body"])
+    mentioned = await mentions.resolve(post["body"], post["author"])
+    new = await mentions.record(post_id, None, post["author"], mentioned)
+    text = plain_text(post["body"])[:200]
+    await notify.send(new, "mention", post_id, f"{post['author_name']} mentioned you", text)
+    thanked = [r["person"] for r in await Kudos.select(Kudos.person).where(Kudos.post == post_id)]
+    await kudos.tell_thanked(post_id, post["author_name"], post["body"], thanked)
