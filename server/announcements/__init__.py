@@ -1,0 +1,1 @@
+"""Management announcements: audiences, scheduled publishing, must-read acknowledgements."""

@@ -1,0 +1,1 @@
+"""Notifications: the in-app list, each person's preferences and `notify`, which other domains call."""

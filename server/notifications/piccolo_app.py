@@ -1,0 +1,14 @@
+"""Piccolo app of the notifications domain."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from server.notifications.tables import Notification, NotificationPreference
+
+APP_CONFIG = AppConfig(
+    app_name="notifications",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Notification, NotificationPreference],
+    migration_dependencies=["server.accounts.piccolo_app", "server.posts.piccolo_app"],
+)
