@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v1';
+const VERSION = 'v4';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -16,42 +16,81 @@ const SHELL = [
   'icons/icon-maskable-512.png',
   'js/main.js',
   'js/actions/app-state.js',
+  'js/actions/composer.js',
   'js/actions/posts.js',
   'js/actions/profile.js',
   'js/actions/session.js',
+  'js/api/announcements.js',
   'js/api/http.js',
   'js/api/invites.js',
   'js/api/people.js',
   'js/api/posts.js',
   'js/api/session.js',
+  'js/api/uploads.js',
+  'js/components/attachment-list.js',
   'js/components/confirm-dialog.js',
   'js/components/dom.js',
   'js/components/feed-list.js',
   'js/components/icons.js',
+  'js/components/media-cards.js',
   'js/components/person-card.js',
   'js/components/post-actions.js',
   'js/components/post-body.js',
+  'js/components/must-read.js',
   'js/components/post-card.js',
   'js/components/toast.js',
   'js/lib/avatar.js',
+  'js/lib/blurhash.js',
+  'js/lib/announce-model.js',
+  'js/lib/announce-strings.js',
   'js/lib/compose.js',
+  'js/lib/draft-store.js',
   'js/lib/errors.js',
   'js/lib/i18n.js',
   'js/lib/linkify.js',
+  'js/lib/media-model.js',
   'js/lib/relative-time.js',
   'js/lib/router.js',
   'js/lib/store.js',
   'js/lib/strings.js',
   'js/lib/urls.js',
+  'js/lib/upload-queue.js',
+  'js/views/announce-view.js',
+  'js/views/announcement-stats-view.js',
   'js/views/composer-view.js',
   'js/views/feed-view.js',
   'js/views/join-view.js',
   'js/views/mention-view.js',
   'js/views/person-view.js',
-  'js/views/placeholder-view.js',
+  'js/components/reactions.js',
+  'js/lib/reactions-model.js',
+  'js/api/social.js',
+  'js/components/comments-sheet.js',
+  'js/components/sheet.js',
+  'js/components/mention-input.js',
+  'js/components/new-posts.js',
+  'js/actions/record-views.js',
+  'js/lib/mention-token.js',
+  'js/lib/snippet.js',
+  'js/lib/strings-social.js',
+  'js/views/search-view.js',
+  'js/views/tag-view.js',
+  'js/components/lazy-styles.js',
+  'css/social.css',
+  'js/components/follow-panel.js',
   'js/views/post-view.js',
   'js/views/profile-view.js',
   'js/views/sign-in-view.js',
+  'js/views/videos-view.js',
+  'js/views/lazy-view.js',
+  'js/components/video-pager.js',
+  'js/lib/pager-model.js',
+  'js/views/notifications-view.js',
+  'js/actions/push.js',
+  'js/api/notifications.js',
+  'js/components/push-settings.js',
+  'js/lib/push-support.js',
+  // vendor/tus.min.js is not here: only the composer loads it, from the network when uploading.
 ];
 
 self.addEventListener('install', (event) => {
@@ -74,7 +113,7 @@ self.addEventListener('activate', (event) => {
 /** Only the main feed's first page: no cursor, author or kind filter. */
 function isFirstFeedPage(url) {
   if (url.pathname !== FEED_KEY) return false;
-  return !['cursor', 'author', 'kind'].some((key) => url.searchParams.get(key));
+  return !['cursor', 'author', 'kind', 'scope', 'tag'].some((key) => url.searchParams.get(key));
 }
 
 async function feedNetworkFirst(request) {
@@ -125,4 +164,84 @@ self.addEventListener('fetch', (event) => {
   }
   // Shell files from the cache; anything else (media later, with Range requests) untouched.
   if (SHELL_PATHS.has(url.pathname)) event.respondWith(shellFirst(request));
+});
+
+// Web push (payload from server/push/jobs.py: {title, body, url, icon, image, tag}).
+const GENERIC = {
+  en: ['Hallway', 'You have a new notification.'],
+  de: ['Hallway', 'Sie haben eine neue Mitteilung.'],
+};
+
+/** Only this app's own pages open from a notification; anything else opens the list. */
+function appUrl(url) {
+  const scope = self.registration.scope;
+  try {
+    const target = new URL(url, scope);
+    if (target.origin === self.location.origin) return target.href;
+  } catch {}
+  return new URL('#/notifications', scope).href;
+}
+
+function readPush(data) {
+  try {
+    const p = data ? data.json() : null;
+    if (p && typeof p.title === 'string' && p.title) return p;
+  } catch {}
+  return null;
+}
+
+self.addEventListener('push', (event) => {
+  const p = readPush(event.data);
+  const lang = String(self.navigator?.language || '').startsWith('de') ? 'de' : 'en';
+  const [title, body] = p ? [p.title, String(p.body || '')] : GENERIC[lang];
+  const options = {
+    body,
+    icon: (p && p.icon) || 'icons/icon-192.png',
+    badge: 'icons/icon-192.png',
+    // One notification per post: a repeat replaces it instead of stacking up.
+    tag: (p && p.tag) || 'hallway',
+    data: { url: appUrl((p && p.url) || '#/notifications') },
+  };
+  if (p && p.image) options.image = p.image;
+  // Always show something inside waitUntil: browsers penalise a push that shows nothing.
+  event.waitUntil(Promise.all([
+    self.registration.showNotification(title, options),
+    self.navigator?.setAppBadge ? self.navigator.setAppBadge().catch(() => {}) : null,
+  ]));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = appUrl(event.notification.data?.url);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (!open) return self.clients.openWindow(url);
+    const focused = await open.focus();
+    if (open.url !== url) await (focused || open).navigate(url).catch(() => self.clients.openWindow(url));
+    return null;
+  })());
+});
+
+// The browser replaced the subscription (expiry, key rotation): tell the server the new one.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    let sub = event.newSubscription;
+    if (!sub) {
+      const res = await fetch('/api/push/key', { credentials: 'same-origin' });
+      if (!res.ok) return;
+      const key = (await res.json()).public_key;
+      sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    // The CSRF cookie is readable here only through cookieStore; without it the page
+    // sends the new subscription the next time it starts (actions/push.js syncPush).
+    const csrf = self.cookieStore ? (await self.cookieStore.get('csrftoken'))?.value : null;
+    if (!csrf) return;
+    await fetch('/api/push/subscriptions', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrftoken': csrf },
+      body: JSON.stringify(sub.toJSON ? sub.toJSON() : sub),
+    });
+  })());
 });

@@ -6,27 +6,35 @@ import { pickLanguage, setLanguage, t } from './lib/i18n.js';
 import { parseRoute, navTab, PUBLIC_ROUTES } from './lib/router.js';
 import { errorMessage } from './lib/errors.js';
 import { el, clear } from './components/dom.js';
+import { registerMediaCards } from './components/media-cards.js';
+import { openComposer } from './actions/composer.js';
 import { SignInView } from './views/sign-in-view.js';
 import { JoinView } from './views/join-view.js';
 import { FeedView } from './views/feed-view.js';
-import { ComposerView } from './views/composer-view.js';
 import { ProfileView } from './views/profile-view.js';
 import { PersonView } from './views/person-view.js';
 import { PostView } from './views/post-view.js';
 import { MentionView } from './views/mention-view.js';
-import { PlaceholderView } from './views/placeholder-view.js';
+import { lazyView } from './views/lazy-view.js';
+import { NotificationsView } from './views/notifications-view.js';
+import { syncPush } from './actions/push.js';
+
+registerMediaCards();
 
 const VIEWS = {
   feed: FeedView,
-  videos: PlaceholderView,
-  new: ComposerView,
-  notifications: PlaceholderView,
+  videos: lazyView(() => import('./views/videos-view.js').then((m) => m.VideosView)),
+  new: lazyView(() => import('./views/composer-view.js').then((m) => m.ComposerView)),
+  notifications: NotificationsView,
   profile: ProfileView,
   people: PersonView,
   post: PostView,
-  tag: PlaceholderView,
+  tag: lazyView(() => import('./views/tag-view.js').then((m) => m.TagView)),
+  search: lazyView(() => import('./views/search-view.js').then((m) => m.SearchView)),
   mention: MentionView,
   join: JoinView,
+  announce: lazyView(() => import('./views/announce-view.js').then((m) => m.AnnounceView)),
+  stats: lazyView(() => import('./views/announcement-stats-view.js').then((m) => m.AnnouncementStatsView)),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -144,6 +152,10 @@ async function start() {
   }
   booted = true;
   render();
+  // An upload cut off when the app was closed carries on now, whichever screen opens.
+  if (store.get().me) openComposer().catch((err) => console.warn('draft', err));
+  // A subscription the browser renewed while the app was closed reaches the server (never prompts).
+  if (store.get().me) syncPush().catch((err) => console.warn('push', err));
 }
 
 start();

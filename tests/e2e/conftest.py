@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
+import sqlite3
 import socket
 import subprocess
 import time
@@ -30,6 +32,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 ADMIN = {"email": "ada@example.com", "name": "Ada Admin", "password": "ada-correct-horse"}
 MEMBER = {"email": "max@example.com", "name": "Max Member", "password": "max-correct-horse"}
+
+
+# Each served instance's data directory, by base URL (the video seeding writes to its database).
+_DATA: dict[str, Path] = {}
 
 
 def _hallway() -> str:
@@ -77,17 +83,23 @@ def server(tmp_path_factory) -> str:
             [hallway, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
         )
+    # A worker next to the web process, as `make run` has: media posts get processed and published.
+    with (data / "worker.log").open("w") as out:
+        worker = subprocess.Popen([hallway, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
+    _DATA[url] = data
     try:
         _wait_healthy(url, proc, log)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for child in (proc, worker):
+            child.terminate()
+        for child in (proc, worker):
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 @pytest.fixture(scope="session")
@@ -125,4 +137,83 @@ def page(new_context):
     return new_context().new_page()
 
 
-__all__ = ["ADMIN", "MEMBER", "server", "browser", "new_context", "page"]
+def _post_clip(url: str, person: dict, clip: Path, body: str) -> dict:
+    """Sign in over HTTP, upload the clip with tus, create the post and wait for the worker."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=30) as http:
+        http.get("/api/health")
+        csrf = {"x-csrftoken": http.cookies.get("csrftoken", "")}
+        http.post("/api/session", json={"email": person["email"], "password": person["password"]}, headers=csrf).raise_for_status()
+        csrf = {"x-csrftoken": http.cookies.get("csrftoken", "")}
+        data = clip.read_bytes()
+        name = base64.b64encode(clip.name.encode()).decode()
+        created = http.post("/api/uploads", content=data, headers={
+            **csrf, "Tus-Resumable": "1.0.0", "Upload-Length": str(len(data)),
+            "Upload-Metadata": f"filename {name}", "Content-Type": "application/offset+octet-stream",
+        })
+        assert created.status_code == 201 and created.headers["upload-offset"] == str(len(data)), created.text
+        upload_id = created.headers["location"].rsplit("/", 1)[1]
+        post = http.post("/api/posts", json={"body": body, "upload_ids": [upload_id]}, headers=csrf)
+        assert post.status_code == 201, post.text
+        post_id = post.json()["id"]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            current = http.get(f"/api/posts/{post_id}").json()
+            # Published with the proper transcode, not only the fast-start remux.
+            if current["status"] == "published" and not current["media"][0].get("fast_start"):
+                return current
+            assert current["status"] != "failed", current
+            time.sleep(0.3)
+    pytest.fail(f"the worker did not publish post {post_id} in time")
+
+
+def _copy_posts(db: Path, post_id: int, bodies: list[str]) -> list[int]:
+    """New published posts sharing the stored outputs of post_id (one transcode for any number)."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        columns = lambda table: [row[1] for row in con.execute(f"PRAGMA table_info({table})") if row[1] != "id"]  # noqa: E731
+        post_cols = [c for c in columns("posts") if c != "body"]
+        media_cols = [c for c in columns("post_media") if c != "post"]
+        ids = []
+        with con:
+            for body in bodies:
+                cursor = con.execute(
+                    f"INSERT INTO posts (body, {', '.join(post_cols)}) SELECT ?, {', '.join(post_cols)} FROM posts WHERE id = ?",
+                    (body, post_id),
+                )
+                new_id = cursor.lastrowid
+                con.execute(
+                    f"INSERT INTO post_media (post, {', '.join(media_cols)}) SELECT ?, {', '.join(media_cols)} "
+                    "FROM post_media WHERE post = ?",
+                    (new_id, post_id),
+                )
+                ids.append(new_id)
+        return ids
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_clip(server, tmp_path_factory) -> dict:
+    """One generated portrait clip posted by the member, processed by the real worker."""
+    from tests.media.makers import make_clip
+
+    clip = make_clip(tmp_path_factory.mktemp("clips") / "seed.mp4", width=320, height=568, seconds=2.0)
+    return _post_clip(server, MEMBER, clip, "Seed clip for the pager")
+
+
+@pytest.fixture
+def seed_videos(server, seeded_clip):
+    """seed_videos(n, prefix) -> post ids, newest first in the feed: published video posts made
+    from the one processed clip by copying its rows, so 200 videos cost one transcode."""
+
+    def seed(n: int, prefix: str = "Clip") -> list[int]:
+        bodies = [f"{prefix} {i + 1}" for i in range(n)]
+        # Inserted last first, so the feed (newest first) shows "<prefix> 1" on top.
+        return _copy_posts(_DATA[server] / "hallway.sqlite3", seeded_clip["id"], bodies[::-1])[::-1]
+
+    return seed
+
+
+__all__ = ["ADMIN", "MEMBER", "server", "browser", "new_context", "page", "seeded_clip", "seed_videos"]

@@ -6,11 +6,18 @@ import { t } from '../lib/i18n.js';
 import { showToast } from '../components/toast.js';
 import { store } from './app-state.js';
 
-export async function publishPost(body) {
-  const post = await api.createPost(body);
+export async function publishPost(payload) {
+  const post = await api.createPost(payload);
   store.set({ justPosted: post });
-  showToast(t('compose.posted'));
+  showToast(t(post.status === 'processing' ? 'compose.postedProcessing' : 'compose.posted'));
   return post;
+}
+
+/** The author's Retry on a failed post: it goes back to processing. */
+export async function retryPost(post) {
+  const updated = await api.retryPost(post.id);
+  showToast(t('post.retrying'));
+  return updated;
 }
 
 export async function removePost(post) {

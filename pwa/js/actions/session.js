@@ -2,6 +2,7 @@
 import * as api from '../api/session.js';
 import { ApiError } from '../lib/errors.js';
 import { pickLanguage } from '../lib/i18n.js';
+import { clearDraft } from '../lib/draft-store.js';
 import { store, rememberMe, rememberedMe, clearApiCache, storedLanguage, storeLanguage } from './app-state.js';
 
 /** Ask the server who is signed in; offline, fall back to the last known account. */
@@ -61,5 +62,5 @@ async function forget() {
     // storage disabled
   }
   store.set({ me: null, justPosted: null });
-  await clearApiCache();
+  await Promise.all([clearApiCache(), clearDraft().catch(() => {})]);
 }

@@ -1,6 +1,6 @@
 // FeedList(el, {query}): an infinite list of PostCards. It loads pages as a sentinel near
 // the bottom comes into view and runs the intents its cards bubble up.
-import { getFeed } from '../api/posts.js';
+import { getFeed, getPost } from '../api/posts.js';
 import { errorMessage } from '../lib/errors.js';
 import { t } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
@@ -8,7 +8,9 @@ import { el, clear } from './dom.js';
 import { PostCard } from './post-card.js';
 import { handlePostAction } from './post-actions.js';
 
-export function FeedList(root, { query = {}, label = t('feed.title'), empty = t('feed.empty'), highlight = null, emptyWrite = true } = {}) {
+const POLL_MS = 3000; // how often the author's processing posts are checked
+
+export function FeedList(root, { query = {}, load = getFeed, label = t('feed.title'), empty = t('feed.empty'), highlight = null, emptyWrite = true } = {}) {
   const list = el('div', { class: 'post-list', role: 'feed', 'aria-label': label, 'aria-busy': 'false' });
   const status = el('div', { class: 'list-status', 'aria-live': 'polite' });
   const sentinel = el('div', { class: 'sentinel', 'aria-hidden': 'true' });
@@ -21,13 +23,54 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
   let generation = 0; // a refresh makes responses of older loads stale
 
   function setStatus(text, { retry = false, write = false } = {}) {
+    // A feed role with no article in it is an ARIA error (axe: aria-required-children).
+    if (cards.size) {
+      list.setAttribute('role', 'feed');
+      list.setAttribute('aria-label', label);
+    } else {
+      list.removeAttribute('role');
+      list.removeAttribute('aria-label');
+    }
     clear(status);
     if (text) status.append(el('p', {}, text));
     if (retry) status.append(el('button', { type: 'button', class: 'btn', onclick: () => loadNext() }, t('feed.retry')));
     if (write) status.append(el('a', { class: 'btn primary', href: routeHash('new') }, t('feed.write')));
   }
 
+  // The author's processing posts are polled until the worker has published or failed them.
+  const processing = new Set();
+  let pollTimer = null;
+
+  function track(post) {
+    if (post.status === 'processing') processing.add(post.id);
+    else processing.delete(post.id);
+    if (processing.size && !pollTimer) pollTimer = setTimeout(poll, POLL_MS);
+  }
+
+  async function poll() {
+    pollTimer = null;
+    const mine = generation;
+    for (const id of [...processing]) {
+      try {
+        const post = await getPost(id);
+        if (mine !== generation) return;
+        if (post.status !== 'processing') addPost(post);
+      } catch (err) {
+        if (mine !== generation) return;
+        if (err.status === 404) removeCard(id);
+      }
+    }
+    if (!pollTimer && processing.size && mine === generation) pollTimer = setTimeout(poll, POLL_MS);
+  }
+
+  function removeCard(id) {
+    cards.get(id)?.article.remove();
+    cards.delete(id);
+    processing.delete(id);
+  }
+
   function addPost(post, { first = false } = {}) {
+    track(post);
     if (cards.has(post.id)) {
       cards.get(post.id).card.update(post);
       return;
@@ -45,7 +88,7 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
     list.setAttribute('aria-busy', 'true');
     if (!cards.size || !reset) setStatus(t('feed.loading'));
     try {
-      const page = await getFeed({ ...query, cursor: reset ? null : cursor });
+      const page = await load({ ...query, cursor: reset ? null : cursor });
       if (mine !== generation) return;
       if (reset) {
         cards.clear();
@@ -99,9 +142,9 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
   function onAction(event) {
     handlePostAction(event.detail, {
       pinned: () => loadPage({ reset: true }), // the server decides the order: pinned first
+      retried: (updated) => addPost(updated),
       deleted(post) {
-        cards.get(post.id)?.article.remove();
-        cards.delete(post.id);
+        removeCard(post.id);
         if (!cards.size && done) setStatus(empty, { write: emptyWrite });
       },
     });
@@ -114,6 +157,8 @@ export function FeedList(root, { query = {}, label = t('feed.title'), empty = t(
     refresh: () => loadPage({ reset: true }),
     destroy() {
       generation += 1;
+      clearTimeout(pollTimer);
+      pollTimer = null;
       observer?.disconnect();
       root.removeEventListener('post-action', onAction);
     },

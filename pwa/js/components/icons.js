@@ -12,6 +12,11 @@ const PATHS = {
   pin: 'M9 3h6l-1 6 4 4H6l4-4zM12 13v8',
   trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
   refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5',
+  play: 'M8 5v14l11-7z',
+  pause: 'M8 5v14M16 5v14',
+  sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M19 6a8 8 0 0 1 0 12',
+  muted: 'M4 9h4l5-4v14l-5-4H4zM16 9l5 6M21 9l-5 6',
   offline: 'M2 8a15 15 0 0 1 20 0M5 12a10 10 0 0 1 14 0M8.5 15.5a5 5 0 0 1 7 0M12 19h.01M3 3l18 18',
 };
 

@@ -8,7 +8,7 @@ export function tokenNode(token) {
     case 'url':
       return el('a', { href: token.href, target: '_blank', rel: 'noopener noreferrer nofollow ugc' }, token.text);
     case 'mention':
-      return el('a', { href: routeHash('mention', token.name), class: 'mention' }, token.text);
+      return el('a', { href: token.id ? routeHash('people', token.id) : routeHash('mention', token.name), class: 'mention' }, token.text);
     case 'hashtag':
       return el('a', { href: routeHash('tag', token.tag), class: 'hashtag' }, token.text);
     default:

@@ -1,29 +1,24 @@
 // PostCard(article, post, ctx): renders one post into its <article>. Data flows down;
 // intents (share, pin, delete) bubble up as "post-action" CustomEvents for the list to run.
-// The body of a post is rendered by its kind, so video and gallery views slot in later
-// through registerKind().
+// The body of a post is rendered by its kind; video and gallery bodies register through
+// registerKind() (components/media-cards.js).
 import { t, getLanguage } from '../lib/i18n.js';
 import { relativeTime, fullDate, shortDate } from '../lib/relative-time.js';
 import { initials, hueFor } from '../lib/avatar.js';
 import { routeHash } from '../lib/router.js';
+import { statusModel } from '../lib/media-model.js';
+import { store } from '../actions/app-state.js';
 import { el, clear } from './dom.js';
 import { icon } from './icons.js';
 import { PostBody } from './post-body.js';
-import { showToast } from './toast.js';
+import { ReactionBar } from './reactions.js';
 
 function renderText(post) {
   return post.body ? PostBody(post.body) : null;
 }
 
-function renderMediaSoon(post) {
-  return [renderText(post), el('p', { class: 'note' }, t('post.mediaSoon'))];
-}
-
-const KIND_RENDERERS = new Map([
-  ['text', renderText],
-  ['video', renderMediaSoon],
-  ['gallery', renderMediaSoon],
-]);
+// Video and gallery bodies come from components/media-cards.js (registerMediaCards in main.js).
+const KIND_RENDERERS = new Map([['text', renderText]]);
 
 /** Let a later feature render a kind of post: registerKind('video', (post) => nodes). */
 export function registerKind(kind, render) {
@@ -60,12 +55,20 @@ function badges(post) {
   return items.length ? el('div', { class: 'badges' }, items) : null;
 }
 
-function statusNote(post) {
-  if (post.status === 'processing') return el('p', { class: 'note' }, t('post.processing'));
-  if (post.status === 'failed') {
-    return el('p', { class: 'note error' }, t('post.failed', { error: post.error || '' }));
+/** Processing and failed posts (only their author sees them): what happened and what to do. */
+function statusNote(article, post) {
+  const model = statusModel(post, store.get().me?.id);
+  if (!model) return null;
+  if (model.state === 'processing') {
+    return el('p', { class: 'note processing', role: 'status' }, el('span', { class: 'spinner', 'aria-hidden': 'true' }), t(model.key));
   }
-  return null;
+  const buttons = [
+    model.canRetry ? el('button', { type: 'button', class: 'btn small', onclick: intent(article, 'retry', post) }, t('post.retry')) : null,
+    model.canDelete ? el('button', { type: 'button', class: 'btn small', onclick: intent(article, 'delete', post) }, t('post.delete')) : null,
+  ].filter(Boolean);
+  return el('div', { class: 'note error' },
+    el('p', {}, t(model.key, { error: model.error })),
+    buttons.length ? el('div', { class: 'note-actions' }, buttons) : null);
 }
 
 function actionButton(name, label, { onclick, soon = false, iconOnly = false, extraClass = '' }) {
@@ -99,11 +102,25 @@ function tools(article, post) {
 }
 
 function actions(article, post) {
-  const soon = () => showToast(t('post.soon'));
-  return el('footer', { class: 'post-actions' },
-    actionButton('like', t('post.like'), { onclick: soon, soon: true }),
-    actionButton('comment', t('post.comment'), { onclick: soon, soon: true }),
-    actionButton('share', t('post.share'), { onclick: intent(article, 'share', post) }));
+  // Reactions and comments only exist on published posts.
+  const share = actionButton('share', t('post.share'), { onclick: intent(article, 'share', post) });
+  if (post.status && post.status !== 'published') return el('footer', { class: 'post-actions' }, share);
+  return el('footer', { class: 'post-actions' }, ReactionBar(post, {
+    extra: [share],
+    onChange(summary) { Object.assign(post, { reactions: summary.reactions, my_reactions: summary.my_reactions }); },
+  }));
+}
+
+/** Must-read "Got it", schedule and stats link: loaded only for announcements (kept out of the first load). */
+function announcement(article, post, render) {
+  if (!post.announcement && post.status !== 'scheduled') return null;
+  const slot = el('div', { class: 'must-read-slot' });
+  import('./must-read.js').then((m) => {
+    const node = m.MustRead(article, post, render);
+    if (node) slot.replaceWith(node);
+    else slot.remove();
+  }).catch(() => slot.remove());
+  return slot;
 }
 
 export function PostCard(article, post) {
@@ -115,7 +132,8 @@ export function PostCard(article, post) {
       badges(current),
       header(article, current),
       renderKind(current),
-      statusNote(current),
+      statusNote(article, current),
+      announcement(article, current, render),
       actions(article, current),
     ].flat().filter(Boolean));
   }

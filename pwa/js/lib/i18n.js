@@ -19,6 +19,11 @@ export function pickLanguage({ stored, profile, browser } = {}) {
   return DEFAULT_LANGUAGE;
 }
 
+/** Strings of a screen loaded on demand join the table when its module loads (keeps the first load small). */
+export function addStrings(more) {
+  for (const lang of Object.keys(more)) Object.assign(STRINGS[lang] ||= {}, more[lang]);
+}
+
 export function setLanguage(lang) {
   current = LANGUAGES.includes(lang) ? lang : DEFAULT_LANGUAGE;
   return current;

@@ -7,6 +7,8 @@ const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"]+/giu;
 // @mention / #hashtag only after start of text or a character that is not part of a word,
 // so "anna@example.com" and "page#anchor" stay text.
 const MENTION_RE = /(^|[^\p{L}\p{N}_@#/.])@([\p{L}\p{N}_][\p{L}\p{N}_.-]{0,63})/gu;
+// The token the autocomplete inserts (server/social/parsing.py): @[Display Name](user:42).
+const TOKEN_RE = /@\[([^[\]\n]{1,100})\]\(user:(\d{1,12})\)/gu;
 const HASHTAG_RE = /(^|[^\p{L}\p{N}_@#/&])#([\p{L}\p{N}_]{1,100})/gu;
 
 const TRAILING = /[.,;:!?'"…]$/u;
@@ -77,11 +79,16 @@ function findPrefixed(text, re, make) {
 
 /**
  * Split text into tokens: {type: 'text', text}, {type: 'url', text, href},
- * {type: 'mention', text, name}, {type: 'hashtag', text, tag}.
+ * {type: 'mention', text, name, id?}, {type: 'hashtag', text, tag}.
+ * A mention token reads "@Display Name" and carries the person's id.
  */
 export function linkify(text) {
   if (typeof text !== 'string' || text === '') return [];
-  const urls = findUrls(text);
+  const mentionTokens = [...text.matchAll(TOKEN_RE)].map((m) => ({
+    start: m.index, end: m.index + m[0].length,
+    token: { type: 'mention', text: `@${m[1]}`, name: m[1], id: Number(m[2]) },
+  }));
+  const urls = [...mentionTokens, ...findUrls(text).filter((u) => !mentionTokens.some((m) => u.start < m.end && u.end > m.start))];
   const inUrl = (pos) => urls.some((u) => pos >= u.start && pos < u.end);
   const others = [
     ...findPrefixed(text, MENTION_RE, (name) => ({ type: 'mention', text: `@${name}`, name })),

@@ -1,8 +1,8 @@
 // Hash routes, so the service worker caches a single shell (index.html).
 
 export const PUBLIC_ROUTES = new Set(['join']);
-const SIMPLE = new Set(['feed', 'videos', 'new', 'notifications', 'profile']);
-const WITH_ID = new Set(['people', 'post', 'join', 'tag', 'mention']);
+const SIMPLE = new Set(['feed', 'videos', 'new', 'notifications', 'profile', 'announce', 'search']);
+const WITH_ID = new Set(['people', 'post', 'join', 'tag', 'mention', 'stats', 'search']);
 
 /** Parse "#/people/12" into {name: 'people', id: '12'}; anything unknown is the feed. */
 export function parseRoute(hash) {

@@ -10,15 +10,15 @@ export function withQuery(path, params = {}) {
   return text ? `${path}?${text}` : path;
 }
 
-export function feedPath({ cursor, author, kind, limit } = {}) {
-  return withQuery('/api/feed', { cursor, author, kind, limit });
+export function feedPath({ cursor, author, kind, limit, scope } = {}) {
+  return withQuery('/api/feed', { cursor, author, kind, limit, scope });
 }
 
 /** The first page of the main feed: the one response the service worker keeps for offline use. */
 export function isFirstFeedPage(url) {
   const parsed = new URL(url, 'http://x');
   if (parsed.pathname !== '/api/feed') return false;
-  for (const key of ['cursor', 'author', 'kind']) {
+  for (const key of ['cursor', 'author', 'kind', 'scope', 'tag']) {
     if (parsed.searchParams.get(key)) return false;
   }
   return true;

@@ -1,64 +1,105 @@
-// Composer: "Message" with a counter, "Post"; media input present but disabled for now.
-import { publishPost } from '../actions/posts.js';
+// Composer: "Message" with a counter, photos or a video from the camera or the library with
+// previews, alt text, order and a progress bar each; "Post" once every upload has finished.
+// The draft (text and files) lives in IndexedDB via actions/composer.js.
+import * as composer from '../actions/composer.js';
 import { composerState, MAX_POST_LENGTH } from '../lib/compose.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, formatNumber } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
+import { MAX_PHOTOS } from '../lib/upload-queue.js';
 import { el, field, nextId } from '../components/dom.js';
+import { AttachmentList } from '../components/attachment-list.js';
 
-const DRAFT_KEY = 'hallway.draft';
+function fileButton({ label, multiple, capture, onfiles }) {
+  const id = nextId('file');
+  const input = el('input', {
+    id, type: 'file', class: 'file-input', accept: 'image/*,video/*', multiple, capture,
+    onchange: () => {
+      if (input.files?.length) onfiles([...input.files]); // a copy: clearing the input empties its FileList
+      input.value = ''; // the same file can be picked again after removing it
+    },
+  });
+  return el('span', { class: 'file-pick' }, input, el('label', { for: id, class: 'btn' }, label));
+}
 
 export function ComposerView(main, ctx) {
   ctx.setTitle(t('compose.title'));
   const counterId = nextId('counter');
   const message = field({
-    label: t('compose.message'), tag: 'textarea', name: 'body', rows: '7',
-    placeholder: t('compose.placeholder'), 'aria-describedby': counterId, required: true,
+    label: t('compose.message'), tag: 'textarea', name: 'body', rows: '5',
+    placeholder: t('compose.placeholder'), 'aria-describedby': counterId,
   });
-  message.input.value = sessionStorage.getItem(DRAFT_KEY) || '';
   const counter = el('p', { class: 'counter', id: counterId });
-  const mediaNoteId = nextId('media');
-  const mediaId = nextId('file');
-  const media = el('div', { class: 'field media-field' },
-    el('label', { for: mediaId, class: 'file-label' }, t('compose.media')),
-    el('input', { id: mediaId, type: 'file', accept: 'image/*,video/*', multiple: true, disabled: true, 'aria-describedby': mediaNoteId }),
-    el('p', { class: 'hint', id: mediaNoteId }, t('compose.mediaSoon')));
+  const pickError = (files) => composer.addFiles(files).catch((err) => { alert.textContent = errorMessage(err, t); });
+  const media = el('div', { class: 'field media-field', role: 'group', 'aria-label': t('compose.mediaGroup') },
+    el('div', { class: 'file-picks' },
+      fileButton({ label: t('compose.camera'), capture: 'environment', onfiles: pickError }),
+      fileButton({ label: t('compose.media'), multiple: true, onfiles: pickError })),
+    el('p', { class: 'hint' }, t('compose.mediaHint', { max: MAX_PHOTOS })));
+  const listHolder = el('div');
+  const attachments = AttachmentList(listHolder, {
+    fileOf: composer.fileOf,
+    onMove: composer.moveFile,
+    onRemove: (key) => { composer.removeFile(key); },
+    onAlt: composer.setAlt,
+    onRetry: composer.retryFile,
+  });
   const alert = el('p', { class: 'form-error', role: 'alert' });
+  const hint = el('p', { class: 'hint post-hint', 'aria-live': 'polite' });
   const submit = el('button', { type: 'submit', class: 'btn primary wide' }, t('compose.submit'));
+  let busy = false;
 
-  function update() {
-    const state = composerState(message.input.value, MAX_POST_LENGTH);
-    counter.textContent = state.over
-      ? t('compose.tooLong', { over: formatNumber(state.over) })
-      : t('compose.counter', { count: formatNumber(state.count), max: formatNumber(state.max) });
-    counter.classList.toggle('over', state.over > 0);
-    submit.disabled = !state.valid;
-    return state;
+  function render(state) {
+    const text = composerState(message.input.value, MAX_POST_LENGTH);
+    counter.textContent = text.over
+      ? t('compose.tooLong', { over: formatNumber(text.over) })
+      : t('compose.counter', { count: formatNumber(text.count), max: formatNumber(text.max) });
+    counter.classList.toggle('over', text.over > 0);
+    attachments.update(state.queue);
+    if (state.error) {
+      alert.textContent = state.error.key ? t(state.error.key, state.error.params) : errorMessage(state.error, t);
+    }
+    hint.textContent = state.post.reason ? t(state.post.reason) : '';
+    submit.disabled = busy || !state.post.ready;
   }
 
   async function onSubmit(event) {
     event.preventDefault();
-    if (!update().valid) return;
+    if (busy || !composer.snapshot().post.ready) return;
     alert.textContent = '';
-    submit.disabled = true;
+    busy = true;
     submit.textContent = t('compose.busy');
+    render(composer.snapshot());
     try {
-      await publishPost(message.input.value);
-      sessionStorage.removeItem(DRAFT_KEY);
+      await composer.submit();
       ctx.navigate(routeHash('feed'));
     } catch (err) {
       alert.textContent = errorMessage(err, t);
+    } finally {
+      busy = false;
       submit.textContent = t('compose.submit');
-      update();
+      render(composer.snapshot());
     }
   }
 
   message.input.addEventListener('input', () => {
-    sessionStorage.setItem(DRAFT_KEY, message.input.value); // keep the text if posting fails
-    update();
+    alert.textContent = '';
+    composer.setBody(message.input.value);
   });
+  const unsubscribe = composer.subscribe(render);
   main.append(el('section', { class: 'composer' },
-    el('form', { class: 'card form', onsubmit: onSubmit }, message.wrap, counter, media, alert, submit)));
-  update();
+    el('form', { class: 'card form', onsubmit: onSubmit },
+      message.wrap, counter, media, listHolder, alert, hint, submit)));
+  message.input.value = composer.snapshot().body;
+  render(composer.snapshot());
   message.input.focus();
+  composer.openComposer().then(() => {
+    if (!message.input.value) message.input.value = composer.snapshot().body;
+    render(composer.snapshot());
+  }).catch((err) => { alert.textContent = errorMessage(err, t); });
+
+  return () => {
+    unsubscribe();
+    attachments.destroy();
+  };
 }

@@ -14,7 +14,7 @@ export function JoinView(main, ctx) {
   const section = el('section', { class: 'auth' },
     el('div', { class: 'brand' },
       el('img', { src: 'icons/icon-192.png', alt: '', width: '72', height: '72' }),
-      el('p', { class: 'brand-name' }, t('app.name'))));
+      el('h1', { class: 'brand-name' }, t('app.name'))));
   const status = el('p', { class: 'center' }, t('join.loading'));
   section.append(status);
   main.append(section);

@@ -19,6 +19,7 @@ export function PostView(main, ctx) {
     holder.replaceChildren(article);
     holder.addEventListener('post-action', (event) => handlePostAction(event.detail, {
       pinned: (updated) => card.update(updated),
+      retried: (updated) => card.update(updated),
       deleted: () => ctx.navigate(routeHash('feed')),
     }));
   }, (err) => {

@@ -11,6 +11,7 @@ import { routeHash } from '../lib/router.js';
 import { el, field, append } from '../components/dom.js';
 import { PersonCard } from '../components/person-card.js';
 import { showToast } from '../components/toast.js';
+import { PushSettings } from '../components/push-settings.js';
 
 const ROLES = ['member', 'moderator', 'admin'];
 
@@ -121,6 +122,10 @@ export function ProfileView(main, ctx) {
       el('a', { href: routeHash('people', me.id) }, t('profile.viewPosts'))),
     profileForm(me),
     languageForm(),
+    PushSettings(el('section', { class: 'card form' })),
+    me.role === 'admin' || me.role === 'moderator'
+      ? el('p', { class: 'card form' }, el('a', { class: 'btn', href: routeHash('announce') }, t('ann.new')))
+      : null,
     me.role === 'admin' ? inviteForm() : null,
     el('div', { class: 'card form' }, signOutButton),
   ]);

@@ -31,7 +31,7 @@ export function SignInView(main, ctx) {
   main.append(el('section', { class: 'auth' },
     el('div', { class: 'brand' },
       el('img', { src: 'icons/icon-192.png', alt: '', width: '72', height: '72' }),
-      el('p', { class: 'brand-name' }, t('app.name')),
+      el('h1', { class: 'brand-name' }, t('app.name')),
       el('p', { class: 'brand-intro' }, t('signin.intro'))),
     el('form', { class: 'card form', onsubmit: onSubmit }, email.wrap, password.wrap, alert, submit),
     el('p', { class: 'hint center' }, t('signin.invited'))));

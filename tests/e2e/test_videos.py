@@ -1,0 +1,194 @@
+"""The Videos pager on a phone-sized Chromium with touch: swiping plays the visible clip and
+pauses the one left behind, only a few <video> elements ever exist, reduced motion means no
+autoplay, the position survives leaving the tab, sound stays on, a double tap likes."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ADMIN
+from tests.e2e.test_pwa import sign_in
+from tests.support import need
+
+pytestmark = pytest.mark.browser
+
+ACTIVE = ".clip[data-active]"
+PLAYING = "v => !!v && !v.paused && v.currentTime > 0"
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:6]
+
+
+def open_videos(page: Page) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Videos").click()
+    expect(page.get_by_role("heading", name="Videos", level=1)).to_be_visible()
+
+
+def active_caption(page: Page) -> str:
+    return page.locator(ACTIVE).locator(".clip-caption").inner_text()
+
+
+def swipe_up(page: Page) -> None:
+    """A finger dragged up over the lower half of the pager (CDP touch events, as a phone sends)."""
+    box = page.locator(".pager").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.9
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - step * box["height"] * 0.07}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def video_of(page: Page, caption: str):
+    return page.locator(".clip").filter(has=page.get_by_text(caption, exact=True)).locator("video")
+
+
+def test_swiping_plays_the_visible_clip_and_pauses_the_previous(page: Page, seed_videos) -> None:
+    prefix = f"Swipe {tag()}"
+    seed_videos(4, prefix)
+    sign_in(page, ADMIN)
+    open_videos(page)
+    first = page.locator(".clip").first
+    expect(first).to_contain_text(f"{prefix} 1")
+    expect(first).to_have_attribute("aria-label", "Video by Max Member")
+    expect(first.get_by_role("link", name="Max Member")).to_have_attribute("href", re.compile(r"^#/people/\d+$"))
+    page.wait_for_function(PLAYING, arg=video_of(page, f"{prefix} 1").element_handle(), timeout=20_000)
+    video = video_of(page, f"{prefix} 1")
+    assert video.evaluate("v => v.muted && v.hasAttribute('playsinline') && v.loop") is True
+    # The next clip is already loading; the pager holds players for the window only.
+    assert video_of(page, f"{prefix} 2").get_attribute("preload") == "auto"
+
+    for n in (2, 3):
+        swipe_up(page)
+        expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} {n}", timeout=10_000)
+        page.wait_for_function(PLAYING, arg=video_of(page, f"{prefix} {n}").element_handle(), timeout=20_000)
+        assert video_of(page, f"{prefix} {n - 1}").evaluate("v => v.paused") is True, "the clip left behind is paused"
+        # The visible clip comes to rest filling the pager: scroll snap stops on it.
+        page.wait_for_function(
+            "() => Math.abs(document.querySelector('.clip[data-active]').getBoundingClientRect().top"
+            " - document.querySelector('.pager').getBoundingClientRect().top) < 2", timeout=5_000)
+    # Two clips behind the visible one, its player was released (no decoder kept).
+    expect(video_of(page, f"{prefix} 1")).to_have_count(0)
+    assert page.locator("video").count() <= 3
+
+    # Tap pauses, tap again plays.
+    page.locator(ACTIVE).locator(".clip-stage").tap()
+    page.wait_for_function("v => v.paused", arg=video_of(page, f"{prefix} 3").element_handle())
+    expect(page.locator(ACTIVE).get_by_role("button", name="Play")).to_be_visible()
+    page.locator(ACTIVE).get_by_role("button", name="Play").tap()
+    page.wait_for_function("v => !v.paused", arg=video_of(page, f"{prefix} 3").element_handle())
+
+    # Sound on stays on for the next clip and the next visit.
+    sound = page.get_by_role("button", name="Sound")
+    expect(sound).to_have_attribute("aria-pressed", "false")
+    sound.tap()
+    expect(sound).to_have_attribute("aria-pressed", "true")
+    assert video_of(page, f"{prefix} 3").evaluate("v => v.muted") is False
+    swipe_up(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 4", timeout=10_000)
+    page.wait_for_function("v => !v.paused && !v.muted", arg=video_of(page, f"{prefix} 4").element_handle(), timeout=20_000)
+    assert page.evaluate("localStorage.getItem('hallway.videos.sound')") == "on"
+
+
+def test_two_hundred_videos_never_keep_more_than_a_handful_of_players(page: Page, seed_videos) -> None:
+    prefix = f"Long {tag()}"
+    seed_videos(200, prefix)
+    sign_in(page, ADMIN)
+    open_videos(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 1")
+    # From here on, count <video> elements after every DOM change (the Feed's cards are gone).
+    page.evaluate("""() => {
+        window.__maxVideos = document.querySelectorAll('video').length;
+        new MutationObserver(() => {
+            window.__maxVideos = Math.max(window.__maxVideos, document.querySelectorAll('video').length);
+        }).observe(document.body, { childList: true, subtree: true });
+    }""")
+    samples = []
+    for n in range(2, 201):
+        # A real scroll of the pager by one slide; the pager follows its scroll events.
+        page.evaluate("() => { const p = document.querySelector('.pager'); p.scrollTop += p.clientHeight; }")
+        expect(page.locator(ACTIVE).locator(".clip-caption")).to_have_text(f"{prefix} {n}", timeout=10_000)
+        samples.append(page.locator("video").count())
+    assert page.locator(".clip").count() >= 200, "the cursor brought in every page"
+    most = max(max(samples), page.evaluate("window.__maxVideos"))
+    assert most <= 5, f"{most} <video> elements at once"
+    assert samples[-1] >= 1, "the visible clip has its player"
+
+
+def test_reduced_motion_turns_autoplay_off(new_context, seed_videos) -> None:
+    prefix = f"Calm {tag()}"
+    seed_videos(2, prefix)
+    page = new_context(reduced_motion="reduce").new_page()
+    sign_in(page, ADMIN)
+    open_videos(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 1")
+    video = video_of(page, f"{prefix} 1")
+    page.wait_for_function("v => v.readyState >= 2", arg=video.element_handle(), timeout=20_000)
+    page.wait_for_timeout(500)
+    assert video.evaluate("v => v.paused && v.currentTime === 0") is True, "nothing plays by itself"
+    play = page.locator(ACTIVE).get_by_role("button", name="Play")
+    expect(play).to_be_visible()
+    play.tap()
+    page.wait_for_function(PLAYING, arg=video.element_handle(), timeout=20_000)
+    expect(page.locator(ACTIVE).get_by_role("button", name="Pause")).to_have_count(1)
+
+
+def test_position_is_restored_when_coming_back_and_keys_move(page: Page, seed_videos) -> None:
+    prefix = f"Back {tag()}"
+    seed_videos(6, prefix)
+    page.set_viewport_size({"width": 1024, "height": 768})  # a desktop with a keyboard
+    sign_in(page, ADMIN)
+    open_videos(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 1")
+    for n in (2, 3, 4):
+        page.keyboard.press("ArrowDown")
+        expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} {n}")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 3")
+    page.get_by_role("navigation").get_by_role("link", name="Feed").click()
+    expect(page.locator("video.clip-video")).to_have_count(0)
+    open_videos(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 3")
+    page.wait_for_function(PLAYING, arg=video_of(page, f"{prefix} 3").element_handle(), timeout=20_000)
+
+
+def test_double_tap_likes(page: Page, seed_videos) -> None:
+    prefix = f"Like {tag()}"
+    seed_videos(1, prefix)
+    sign_in(page, ADMIN)
+    open_videos(page)
+    expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 1")
+    post = page.request.get("/api/feed?kind=video&limit=1").json()["items"][0]
+    stage = page.locator(ACTIVE).locator(".clip-stage")
+    stage.dblclick()
+    expect(page.locator(ACTIVE).locator(".clip-heart")).to_have_count(1)
+    need("reactions" in post, "reactions in the post JSON (server/social); without them a double tap shows the heart only")
+    like = page.locator(ACTIVE).get_by_role("button", name="Like")
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(like).to_contain_text("1")
+    again = page.request.get(f"/api/posts/{post['id']}").json()
+    assert again["reactions"]["like"] == 1 and "like" in again["my_reactions"]
+    # A second double tap keeps the like (it never takes it back); the button does.
+    stage.dblclick()
+    page.wait_for_timeout(400)
+    expect(like).to_have_attribute("aria-pressed", "true")
+    like.tap()
+    expect(like).to_have_attribute("aria-pressed", "false")
+    expect(like).to_contain_text("0")
+
+
+def test_no_videos_says_so(new_context) -> None:
+    # Service workers blocked: a request the worker makes itself escapes page.route.
+    page = new_context(service_workers="block").new_page()
+    sign_in(page, ADMIN)
+    page.route("**/api/feed?*kind=video*", lambda route: route.fulfill(json={"items": [], "next_cursor": None}))
+    open_videos(page)
+    expect(page.get_by_text("No videos yet.")).to_be_visible()
+    expect(page.get_by_role("link", name="Post a video")).to_have_attribute("href", "#/new")
