@@ -112,6 +112,8 @@ def test_two_hundred_videos_never_keep_more_than_a_handful_of_players(page: Page
     }""")
     samples = []
     for n in range(2, 201):
+        # At a page boundary the next page may still be on its way (a scroll past the end is lost).
+        page.wait_for_function("n => document.querySelectorAll('.clip').length >= n", arg=n, timeout=20_000)
         # A real scroll of the pager by one slide; the pager follows its scroll events.
         page.evaluate("() => { const p = document.querySelector('.pager'); p.scrollTop += p.clientHeight; }")
         expect(page.locator(ACTIVE).locator(".clip-caption")).to_have_text(f"{prefix} {n}", timeout=10_000)

@@ -102,15 +102,15 @@ def test_parse_retry_after():
 
 
 async def test_a_slow_endpoint_does_not_delay_the_others(service, sender):
-    service.delay("slow", 1.5)
+    service.delay("slow", 1.8)
     subs = [subscribe(service, "slow")] + [subscribe(service, str(i)) for i in range(10)]
     started = time.monotonic()
     results = await sender.send_many(subs, POST, ttl=60)
     assert all(r.outcome == "delivered" for r in results)
     slow = service.messages_for("slow")[0].at - started
     others = max(m.at for m in service.messages if m.subscription_id != "slow") - started
-    assert slow >= 1.5
-    assert others < 1.0
+    assert slow >= 1.8
+    assert others < 1.5  # the sender's timeout is 2 s; under load the others still finish well before the slow one
 
 
 async def test_a_dead_endpoint_times_out_into_retry(service, tmp_path):
@@ -128,15 +128,15 @@ async def test_a_full_origin_leaves_slots_for_other_push_services(tmp_path):
     async with LocalPushService() as slow_service, LocalPushService() as fast_service:
         slow = [subscribe(slow_service, f"s{i}") for i in range(4)]
         for sub in slow:
-            slow_service.delay(sub.id, 1.0)
+            slow_service.delay(sub.id, 2.0)
         fast = [subscribe(fast_service, f"f{i}") for i in range(4)]
         vapid = load_or_create_vapid(tmp_path)
         async with PushSender(vapid, CONTACT, allow_loopback=True, concurrency=4, per_origin=2) as sender:
             started = time.monotonic()
             results = await sender.send_many(slow + fast, POST, ttl=60)
     assert all(r.outcome == "delivered" for r in results)
-    # Without the per-origin cap the four slow requests would hold all four slots for a second.
-    assert max(m.at for m in fast_service.messages) - started < 0.8
+    # Without the per-origin cap the four slow requests would hold all four slots for two seconds.
+    assert max(m.at for m in fast_service.messages) - started < 1.5
 
 
 async def test_unreachable_endpoint_is_retried(sender):
