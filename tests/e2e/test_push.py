@@ -18,6 +18,7 @@ the unit tests in tests/pwa/sw-push.test.mjs.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import uuid
 
@@ -26,6 +27,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.push.jobs import message_of
+from tests.e2e import conftest
 from tests.e2e.conftest import ADMIN, MEMBER
 from tests.e2e.test_pwa import article, sign_in
 
@@ -134,3 +136,35 @@ def test_a_push_shows_a_notification_whose_tap_opens_the_post(new_context, serve
     # The tap closed it.
     assert page.evaluate(_NOTIFICATIONS, tag) == []
     cdp.detach()
+
+
+def _member_language(server: str, *, reset: bool = False) -> str | None:
+    con = sqlite3.connect(conftest._DATA[server] / "hallway.sqlite3", timeout=30)
+    try:
+        with con:
+            if reset:
+                con.execute("UPDATE users SET language = NULL WHERE email = ?", (MEMBER["email"],))
+            (found,) = con.execute("SELECT language FROM users WHERE email = ?", (MEMBER["email"],)).fetchone()
+        return found
+    finally:
+        con.close()
+
+
+def test_the_app_tells_the_server_its_language_for_pushes(new_context, server: str) -> None:
+    # A German phone whose requests say French: the server cannot tell from Accept-Language,
+    # so the app, showing German, tells it at sign-in (pushes are then written in German).
+    _member_language(server, reset=True)
+    try:
+        page = new_context(locale="de-DE", extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"}).new_page()
+        page.goto("/#/feed")
+        page.get_by_label("E-Mail").fill(MEMBER["email"])
+        page.get_by_label("Passwort").fill(MEMBER["password"])
+        page.get_by_role("button", name="Anmelden").click()
+        deadline = time.monotonic() + 10
+        while _member_language(server) != "de":
+            assert time.monotonic() < deadline, "the app did not tell the server its language"
+            page.wait_for_timeout(50)
+        assert page.evaluate("fetch('/api/me').then((r) => r.json())")["language"] == "de"
+    finally:
+        # The member is shared by the other browser tests, which expect English.
+        _member_language(server, reset=True)
