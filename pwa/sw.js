@@ -210,17 +210,24 @@ self.addEventListener('push', (event) => {
   ]));
 });
 
+/**
+ * What a tap on a notification does: focus an open window of the app and show the post there,
+ * or open a new one. A top-level function, so the browser test can run it on a real notification.
+ */
+async function openFromNotification(notification) {
+  notification.close();
+  const url = appUrl(notification.data?.url);
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (!open) return self.clients.openWindow(url);
+  // Focus needs the tap's user activation; a refused focus must not keep the post from showing.
+  const focused = await open.focus().catch(() => null);
+  if (open.url !== url) await (focused || open).navigate(url).catch(() => self.clients.openWindow(url));
+  return null;
+}
+
 self.addEventListener('notificationclick', (event) => {
-  event.notification.close();
-  const url = appUrl(event.notification.data?.url);
-  event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
-    if (!open) return self.clients.openWindow(url);
-    const focused = await open.focus();
-    if (open.url !== url) await (focused || open).navigate(url).catch(() => self.clients.openWindow(url));
-    return null;
-  })());
+  event.waitUntil(openFromNotification(event.notification));
 });
 
 // The browser replaced the subscription (expiry, key rotation): tell the server the new one.

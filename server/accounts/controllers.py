@@ -44,6 +44,7 @@ class SessionController(Controller):
             raise
         await limiter.reset(keys[0][0])
         token = await start_session(user["id"])
+        user = await services.default_language(user, request.headers.get("accept-language"))
         return Response(services.me_out(user), cookies=[session_cookie(token)])
 
     @delete(operation_id="signOut", opt={"role": "public"}, status_code=HTTP_204_NO_CONTENT)
@@ -84,7 +85,8 @@ class InviteController(Controller):
         return InviteInfo(role=row["role"], email=row["email"], expires_at=row["expires_at"])
 
     @post("/{token:str}/accept", operation_id="acceptInvite", opt={"role": "public"}, status_code=HTTP_201_CREATED)
-    async def accept(self, token: str, data: AcceptInvite) -> Response[Me]:
+    async def accept(self, request: Request, token: str, data: AcceptInvite) -> Response[Me]:
         user = await services.accept_invite(token, data.name, data.email, data.password)
+        user = await services.default_language(user, request.headers.get("accept-language"))
         session = await start_session(user["id"])
         return Response(services.me_out(user), status_code=HTTP_201_CREATED, cookies=[session_cookie(session)])

@@ -15,6 +15,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from server.accounts.languages import from_accept_language
 from server.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from server.accounts.schemas import Me, Person, ProfilePatch
 from server.accounts.tables import ROLES, Invite, User
@@ -22,7 +23,7 @@ from server.lib.text import clean_text
 from server.lib.tokens import new_token, token_hash
 
 __all__ = [
-    "create_user", "authenticate", "person_out", "me_out", "update_profile", "create_invite",
+    "create_user", "authenticate", "person_out", "me_out", "update_profile", "default_language", "create_invite",
     "invite_info", "accept_invite", "setup_link_if_empty", "normalise_email", "TooManyAttempts", "Gone",
 ]
 
@@ -113,6 +114,15 @@ async def update_profile(user_id: int, patch: ProfilePatch) -> dict:
     if values:
         await User.update(values).where(User.id == user_id)
     return await User.select().where(User.id == user_id).first()
+
+
+async def default_language(user: dict, accept_language: str | None) -> dict:
+    """Give someone who never chose a language the browser's (Accept-Language), for their notifications."""
+    if user["language"] is not None or not (language := from_accept_language(accept_language)):
+        return user
+    # Only while still unset: a choice made on another device meanwhile is kept.
+    await User.update({User.language: language}).where((User.id == user["id"]) & User.language.is_null())
+    return await User.select().where(User.id == user["id"]).first()
 
 
 async def create_invite(role: str, email: str, days: int, created_by: int | None) -> tuple[str, dict]:

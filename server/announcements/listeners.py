@@ -5,6 +5,7 @@ from __future__ import annotations
 from server.announcements import audience
 from server.announcements.notify import headline, notify
 from server.announcements.tables import Announcement
+from server.notifications.messages import Message
 from server.posts import attachments, states
 from server.posts.tables import Post
 
@@ -27,6 +28,6 @@ async def announce(post_id: int) -> None:
     poster = next((item["poster"] for item in media if item.get("poster")), None)
     await notify(
         [p["id"] for p in people], "must_read" if row["must_read"] else "announcement", post_id,
-        f"{'Must-read' if row['must_read'] else 'Announcement'} from {row['author_name']}", headline(row["body"]),
+        Message("must_read" if row["must_read"] else "announcement", {"name": row["author_name"]}), headline(row["body"]),
         urgent=row["must_read"], url=f"/#/post/{post_id}", image=poster,
     )

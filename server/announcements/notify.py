@@ -6,12 +6,13 @@ notify() there records the notifications and queues the pushes; nothing is sent 
 from __future__ import annotations
 
 from server.notifications import services as notifications
+from server.notifications.messages import Message
 
 __all__ = ["notify", "headline"]
 
 
 async def notify(
-    user_ids: list[int], kind: str, post_id: int, title: str, body: str, *, urgent: bool = False,
+    user_ids: list[int], kind: str, post_id: int, title: str | Message, body: str, *, urgent: bool = False,
     url: str | None = None, image: str | None = None, once: bool = True,
 ) -> int:
     """Notify these people (kind: announcement | must_read | reminder); returns how many were asked for."""

@@ -17,6 +17,7 @@ from server.jobs.queue import enqueue
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
+from server.notifications.messages import Message
 from server.posts import states
 from server.posts.schemas import NewPost
 from server.posts.services import MAX_BODY, create_post, get_post
@@ -235,7 +236,7 @@ async def remind(viewer: Viewer, post_id: int) -> RemindOut:
                 detail=f"A reminder went out {ago} minutes ago. You can remind again in {wait} minutes.",
             )
         await notify(
-            [p["id"] for p in missing], "reminder", post_id, f"Reminder from {row['author_name']}: please confirm",
+            [p["id"] for p in missing], "reminder", post_id, Message("reminder", {"name": row["author_name"]}),
             headline(row["body"]), urgent=True, url=f"/#/post/{post_id}", once=False,
         )
     return RemindOut(reminded=len(missing), reminded_at=now)

@@ -15,6 +15,7 @@ from litestar.exceptions import ValidationException
 from server.accounts.tables import User
 from server.jobs.queue import enqueue
 from server.lib.pagination import decode_cursor, encode_cursor
+from server.notifications.messages import Message
 from server.notifications.quiet import parse_clock, quiet_until, zone
 from server.notifications.tables import Notification, NotificationPreference
 from server.push import services as push
@@ -113,11 +114,18 @@ def push_decision(kind: str, prefs: dict[str, Any], urgent: bool, now: datetime)
     return ("held", until) if until else ("push", None)
 
 
+def _clean_title(title: str) -> str:
+    return " ".join(title.split())[:_TITLE_MAX] or "Hallway"
+
+
 async def notify(
-    user_ids: list[int], kind: str, post_id: int | None, title: str, body: str = "", urgent: bool = False,
+    user_ids: list[int], kind: str, post_id: int | None, title: str | Message, body: str = "", urgent: bool = False,
     url: str | None = None, image: str | None = None, *, once: bool = True, now: datetime | None = None,
 ) -> list[int]:
     """Record an in-app notification for each person and queue the pushes; returns the new notification ids.
+
+    A `Message` title is written in each person's own language (server/notifications/messages.py);
+    a plain string is used as it is.
 
     Pushes follow each person's preferences; outside `urgent`, quiet hours hold a push back until
     they end, when one digest push (or the single held notification) goes out. With `once`, a
@@ -127,15 +135,16 @@ async def notify(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     now = now or _now()
-    title = " ".join(title.split())[:_TITLE_MAX] or "Hallway"
     body = body.strip()[:_BODY_MAX]
     url = (url or (f"/#/post/{post_id}" if post_id else "/#/notifications"))[:_URL_MAX]
     image = (image or "")[:_URL_MAX]
     wanted = sorted({int(u) for u in user_ids})
     recipients: list[int] = []
+    languages: dict[int, str | None] = {}
     for chunk in _chunks(wanted):
-        rows = await User.select(User.id).where(User.id.is_in(chunk) & (User.disabled == False))  # noqa: E712
+        rows = await User.select(User.id, User.language).where(User.id.is_in(chunk) & (User.disabled == False))  # noqa: E712
         recipients.extend(r["id"] for r in rows)
+        languages.update((r["id"], r["language"]) for r in rows)
     if once and post_id is not None and recipients:
         already: set[int] = set()
         for chunk in _chunks(recipients):
@@ -149,12 +158,18 @@ async def notify(
     prefs = await preferences_of(recipients)
     devices = await push.users_with_devices(recipients)
     decisions = {uid: push_decision(kind, prefs[uid], urgent, now) for uid in recipients}
+    if isinstance(title, Message):
+        rendered = {lang: _clean_title(title.render(lang)) for lang in set(languages.values())}
+        titles = {uid: rendered[languages[uid]] for uid in recipients}
+    else:
+        same = _clean_title(title)
+        titles = dict.fromkeys(recipients, same)
     created: list[int] = []
     to_push: list[int] = []
     for chunk in _chunks(recipients):
         rows = await Notification.insert(*(
             Notification(
-                user=uid, kind=kind, post=post_id, title=title, body=body, url=url, image=image, created_at=now,
+                user=uid, kind=kind, post=post_id, title=titles[uid], body=body, url=url, image=image, created_at=now,
                 held=decisions[uid][0] == "held" and uid in devices,
             )
             for uid in chunk

@@ -16,9 +16,11 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from server.accounts.tables import User
 from server.jobs.queue import enqueue
 from server.jobs.registry import job
 from server.notifications import services as notifications
+from server.notifications.messages import Message, render
 from server.notifications.tables import Notification
 from server.posts import attachments, states
 from server.posts.tables import Post
@@ -66,12 +68,13 @@ async def followers_of(author_id: int) -> list[int]:
     return [int(uid) for uid in found]
 
 
-def _title(name: str, kind: str, media: list[dict]) -> str:
+def _title(name: str, kind: str, media: list[dict]) -> Message:
+    """"Ana posted a video", in each follower's language (server/notifications/messages.py)."""
     if kind == "video":
-        return f"{name} posted a video"
+        return Message("post.video", {"name": name})
     if kind == "gallery":
-        return f"{name} posted a photo" if len(media) == 1 else f"{name} posted photos"
-    return f"{name} posted"
+        return Message("post.photo" if len(media) == 1 else "post.photos", {"name": name})
+    return Message("post", {"name": name})
 
 
 def _image(media: list[dict]) -> str:
@@ -269,8 +272,9 @@ async def digest(payload: dict[str, Any]) -> None:
         message, topic = message_of(unread[0]), _topic(unread[0])
     else:
         titles = "; ".join(r["title"] for r in unread[:5])
+        language = await User.select(User.language).where(User.id == user_id).first()
         message = fit_payload({
-            "title": f"{len(unread)} new notifications", "body": titles, "url": "/#/notifications", "icon": ICON,
+            "title": render("digest", language and language["language"], count=len(unread)), "body": titles, "url": "/#/notifications", "icon": ICON,
             "tag": "digest",
         })
         topic = "digest"

@@ -11,6 +11,7 @@ from piccolo.query.functions.aggregate import Count
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
+from server.notifications.messages import Message
 from server.posts.schemas import Author
 from server.settings import get_settings
 from server.social import mentions, notify
@@ -78,13 +79,13 @@ async def add_comment(viewer: Viewer, post_id: int, body: str, parent_id: int | 
 
     mentioned = await mentions.record(post_id, comment_id, viewer.id, await mentions.resolve(body, viewer.id))
     text = plain_text(body)[:200]
-    await notify.send(mentioned, "mention", post_id, f"{viewer.name} mentioned you", text)
+    await notify.send(mentioned, "mention", post_id, Message("mention", {"name": viewer.name}), text)
     told = set(mentioned) | {viewer.id}
     if parent and parent["author"] not in told:
-        await notify.send([parent["author"]], "reply", post_id, f"{viewer.name} replied to your comment", text)
+        await notify.send([parent["author"]], "reply", post_id, Message("reply", {"name": viewer.name}), text)
         told.add(parent["author"])
     if post["author"] not in told:
-        await notify.send([post["author"]], "comment", post_id, f"{viewer.name} commented on your post", text)
+        await notify.send([post["author"]], "comment", post_id, Message("comment", {"name": viewer.name}), text)
     return _out(await _load(comment_id), viewer)
 
 
@@ -151,7 +152,7 @@ async def edit_comment(viewer: Viewer, comment_id: int, body: str) -> CommentOut
             Comment.id == comment_id
         )
         added = await mentions.record(row["post"], comment_id, viewer.id, await mentions.resolve(body, viewer.id))
-        await notify.send(added, "mention", row["post"], f"{viewer.name} mentioned you", plain_text(body)[:200])
+        await notify.send(added, "mention", row["post"], Message("mention", {"name": viewer.name}), plain_text(body)[:200])
     return _out(await _load(comment_id), viewer)
 
 

@@ -6,6 +6,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException, Va
 
 from server.accounts.tables import User
 from server.lib.guards import Viewer
+from server.notifications.messages import Message
 from server.posts import states
 from server.posts.schemas import Author
 from server.posts.tables import Post
@@ -45,7 +46,7 @@ async def set_kudos(viewer: Viewer, post_id: int, user_ids: list[int]) -> list[A
 
 
 async def tell_thanked(post_id: int, author_name: str, body: str, person_ids: list[int]) -> None:
-    await notify.send(person_ids, "kudos", post_id, f"{author_name} gave you kudos", plain_text(body)[:200])
+    await notify.send(person_ids, "kudos", post_id, Message("kudos", {"name": author_name}), plain_text(body)[:200])
 
 
 async def people_by_post(post_ids: list[int]) -> dict[int, list[Author]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.notifications.messages import Message
 from server.posts import states
 from server.posts.tables import Post
 from server.social import kudos, mentions, notify
@@ -24,6 +25,6 @@ async def after_publish(post_id: int) -> None:
     mentioned = await mentions.resolve(post["body"], post["author"])
     new = await mentions.record(post_id, None, post["author"], mentioned)
     text = plain_text(post["body"])[:200]
-    await notify.send(new, "mention", post_id, f"{post['author_name']} mentioned you", text)
+    await notify.send(new, "mention", post_id, Message("mention", {"name": post["author_name"]}), text)
     thanked = [r["person"] for r in await Kudos.select(Kudos.person).where(Kudos.post == post_id)]
     await kudos.tell_thanked(post_id, post["author_name"], post["body"], thanked)

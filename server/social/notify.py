@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from server.notifications.messages import Message
+
 __all__ = ["send", "post_url"]
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,8 @@ def _known_kinds() -> set[str] | None:
     return set(KINDS)
 
 
-async def send(user_ids: Iterable[int], kind: str, post_id: int, title: str, body: str) -> None:
+async def send(user_ids: Iterable[int], kind: str, post_id: int, title: str | Message, body: str) -> None:
+    """Notify these people; a `Message` title is written in each one's language."""
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return

@@ -113,6 +113,19 @@ test('a tap focuses an open window and navigates it to the post', async () => {
   assert.deepEqual(sw.opened, []);
 });
 
+test('a window that refuses focus is still shown the post', async () => {
+  const calls = [];
+  const client = {
+    url: `${ORIGIN}/#/feed`,
+    focus: async () => { throw new Error('Not allowed to focus a window.'); },
+    navigate: async (url) => { calls.push(`navigate ${url}`); return client; },
+  };
+  const sw = loadWorker({ windows: [client] });
+  await sw.dispatch('notificationclick', { notification: notification(`${ORIGIN}/#/post/9`) });
+  assert.deepEqual(calls, [`navigate ${ORIGIN}/#/post/9`]);
+  assert.deepEqual(sw.opened, []);
+});
+
 test('a tap with no window open opens the post', async () => {
   const sw = loadWorker({ windows: [{ url: 'https://other.example/', focus: async () => {}, navigate: async () => {} }] });
   await sw.dispatch('notificationclick', { notification: notification(`${ORIGIN}/#/post/7`) });

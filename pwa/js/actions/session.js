@@ -52,6 +52,14 @@ export function signedIn(me) {
   const lang = pickLanguage({ stored: storedLanguage(), profile: me.language, browser: navigator.languages });
   if (!storedLanguage() && me.language) storeLanguage(me.language);
   store.set({ me, lang });
+  // The server writes pushes in the profile's language: one it could not tell from the browser
+  // at sign-in is this device's. A failure only leaves the pushes in English.
+  if (!me.language) {
+    api.updateMe({ language: lang }).then((updated) => {
+      rememberMe(updated);
+      store.set({ me: updated });
+    }).catch(() => {});
+  }
 }
 
 async function forget() {

@@ -24,7 +24,9 @@ def sent(monkeypatch) -> Sent:
 
     async def notify(user_ids, kind, post_id, title, body="", urgent=False, url=None, image=None, *, once=True, now=None):
         record.calls.append({
-            "user_ids": sorted(user_ids), "kind": kind, "post_id": post_id, "title": title, "body": body,
+            # A Message is written in each recipient's language: "title" is the English one.
+            "user_ids": sorted(user_ids), "kind": kind, "post_id": post_id, "body": body, "message": title,
+            "title": title.render("en") if hasattr(title, "render") else title,
             "urgent": urgent, "url": url, "image": image, "once": once,
         })
         return []

@@ -29,6 +29,7 @@ async def test_moderator_publishes_now_pinned_must_read_and_everyone_is_notified
     assert call["user_ids"] == sorted(p["id"] for p in staff)
     assert call["kind"] == "must_read" and call["urgent"] is True and call["post_id"] == post["id"]
     assert call["title"] == "Must-read from Mo Derator"
+    assert call["message"].render("de") == "Pflichtlektüre von Mo Derator"
     assert call["body"] == "Internal first: we open a new site"
     assert call["url"] == f"/#/post/{post['id']}"
 

@@ -24,7 +24,8 @@ class Notified:
 
     async def __call__(self, user_ids, kind, post_id, title, body, urgent=False, url=None, image=None, **options):
         self.calls.append((sorted(user_ids), kind, post_id))
-        self.titles.append(title)
+        # A Message is written per recipient's language; English stands for it here.
+        self.titles.append(title.render("en") if hasattr(title, "render") else title)
         self.options.append(options)
 
     def of(self, kind: str) -> list[tuple[list[int], int]]:
