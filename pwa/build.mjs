@@ -15,7 +15,7 @@ const OUT = resolve(process.argv[2] || join(SRC, '..', 'build', 'pwa'));
 // Copied as they are; vendor/ (tus) is fetched by the composer only, so it is not precached.
 const COPIED = ['manifest.webmanifest', 'icons', 'vendor'];
 const NOT_PRECACHED = ['sw.js', 'vendor/'];
-const TARGET = ['chrome100', 'firefox100', 'safari15.4']; // the PWA's own floor (module workers, ??=, top-level await not used)
+const TARGET = ['chrome100', 'firefox100', 'safari15.4']; // phones of the last few years; esbuild lowers newer syntax
 
 async function walk(dir) {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -88,19 +88,16 @@ function splitOf(metafile) {
  * then the first load shares one entry set and becomes one chunk.
  */
 function oneFirstLoadChunk({ first, lazy }) {
-  const shared = first.filter((path) => path !== join(SRC, 'js', 'main.js'));
+  const imports = first.filter((path) => path !== join(SRC, 'js', 'main.js'))
+    .map((path) => `import ${JSON.stringify(path)};`).join('');
   const lazySet = new Set(lazy);
   return {
     name: 'one-first-load-chunk',
     setup(b) {
-      b.onResolve({ filter: /^hallway:first-load$/ }, () => ({ path: 'first-load', namespace: 'hallway' }));
-      b.onLoad({ filter: /.*/, namespace: 'hallway' }, () => ({
-        contents: shared.map((path) => `import ${JSON.stringify(path)};`).join('\n'), resolveDir: ROOT, loader: 'js',
-      }));
       b.onLoad({ filter: /\.js$/ }, async (args) => {
         if (!lazySet.has(args.path)) return undefined;
-        const source = await readFile(args.path, 'utf8');
-        return { contents: `import "hallway:first-load";\n${source}`, loader: 'js' };
+        // One line, so the screen's own line numbers stay as they are.
+        return { contents: `${imports}${await readFile(args.path, 'utf8')}`, loader: 'js' };
       });
     },
   };
@@ -119,7 +116,9 @@ export async function build(out = OUT) {
     target: TARGET,
     logLevel: 'warning',
   });
-  for (const name of COPIED) await cp(join(SRC, name), join(tmp, name), { recursive: true });
+  // Not the scripts that made the icons: only what a browser loads.
+  const servable = (path) => !path.endsWith('.py');
+  for (const name of COPIED) await cp(join(SRC, name), join(tmp, name), { recursive: true, filter: servable });
 
   // main.js's static imports (shared chunks) are preloaded so they do not wait for main.js to parse.
   const mainOut = Object.keys(js.metafile.outputs).find((p) => resolve(ROOT, p) === join(tmp, 'js', 'main.js'));
