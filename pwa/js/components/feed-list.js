@@ -103,6 +103,7 @@ export function FeedList(root, { query = {}, load = getFeed, label = t('feed.tit
       const items = page.items || [];
       for (let i = 0; i < items.length; i += 1) {
         if (i >= FIRST_BATCH && (i - FIRST_BATCH) % BATCH === 0) {
+          if (i === FIRST_BATCH) setStatus(''); // no "Loading…" below the cards to push down (layout shift)
           await nextTask();
           if (mine !== generation) return;
         }
