@@ -11,7 +11,10 @@ clip through the real pipeline, copied into 20 video posts, and 10 text posts. T
               from tapping "Videos" to the first clip playing (currentTime > 0), and from a
               one-slide scroll to the next clip playing. Targets: <= 1.0 s and <= 0.3 s.
 
-    .venv/bin/python bench/pwa.py [--runs 3] [--swipes 5]
+The PWA is served as built by `node pwa/build.mjs` (esbuild: first load bundled, screens split);
+--source serves the plain modules of pwa/ instead, for comparison.
+
+    .venv/bin/python bench/pwa.py [--runs 3] [--swipes 5] [--source]
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, _copy_posts, _free_port, _hallway, _post_clip  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, _copy_posts, _free_port, _hallway, _post_clip, build_pwa  # noqa: E402
 from tests.e2e.quality import browser_cookies, lighthouse  # noqa: E402
 from tests.media.makers import make_clip  # noqa: E402
 
@@ -43,8 +46,8 @@ PLAYING = """(previous) => {
 }"""
 
 
-def start_instance(data: Path) -> tuple[str, list[subprocess.Popen]]:
-    env = {**os.environ, "HALLWAY_DATA": str(data)}
+def start_instance(data: Path, source: bool = False) -> tuple[str, list[subprocess.Popen]]:
+    env = {**os.environ, "HALLWAY_DATA": str(data), "HALLWAY_PWA_DIR": str(ROOT / "pwa" if source else build_pwa(data / "pwa"))}
     env.pop("DATABASE_URL", None)
     hallway = _hallway()
     subprocess.run([hallway, "migrate"], env=env, check=True, capture_output=True, timeout=120)
@@ -117,12 +120,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--swipes", type=int, default=5)
+    parser.add_argument("--source", action="store_true", help="serve pwa/ unbuilt (one request per module) for comparison")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="hallway-bench-pwa-") as tmp:
         data = Path(tmp)
-        url, procs = start_instance(data)
+        url, procs = start_instance(data, source=args.source)
         try:
             seed(url, data)
             with sync_playwright() as p:
@@ -153,7 +157,8 @@ def main() -> None:
     requests = sum(1 for i in items if i.get("resourceType") in ("Script", "Stylesheet"))
     metrics = {k: reports[0]["audits"][k]["displayValue"] for k in (
         "first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
-    print(f"lighthouse (median of {len(reports)}): performance {perf:.0f} (target >= 95), "
+    runs = ", ".join(f"{r['categories']['performance']['score'] * 100:.0f}" for r in reports)
+    print(f"lighthouse (median of {len(reports)}): performance {perf:.0f} (runs: {runs}; target >= 95), "
           f"accessibility {a11y:.0f} (target 100)")
     print("  first run: " + ", ".join(f"{k} {v}" for k, v in metrics.items()))
     print(f"first load: JS {js / 1024:.1f} KB + CSS {css / 1024:.1f} KB = {(js + css) / 1024:.1f} KB on the wire "

@@ -40,10 +40,28 @@ from server.uploads.controllers import UploadController
 from server.media_files.controllers import media
 from server.views.controllers import record as record_views
 
-__all__ = ["create_app", "PWA_DIR"]
+__all__ = ["create_app", "PWA_DIR", "pwa_dir"]
 
 log = logging.getLogger("hallway")
-PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+ROOT = Path(__file__).resolve().parent.parent
+PWA_DIR = ROOT / "pwa"
+PWA_BUILD = ROOT / "build" / "pwa"
+
+
+def pwa_dir(configured: str = "") -> Path:
+    """HALLWAY_PWA_DIR, else the build of `make run` / `make test` (`node pwa/build.mjs`) unless a
+    source file changed after it, else the plain source modules (slower to load, never stale)."""
+    if configured:
+        return Path(configured).resolve()
+    try:
+        built = (PWA_BUILD / "index.html").stat().st_mtime
+    except OSError:
+        return PWA_DIR
+    newest = max((p.stat().st_mtime for p in PWA_DIR.rglob("*") if p.is_file()), default=0.0)
+    if newest > built:
+        log.warning("build/pwa is older than pwa/: serving the unbuilt modules (run `make build`)")
+        return PWA_DIR
+    return PWA_BUILD
 
 
 @get("/api/health", operation_id="health", opt={"role": "public"}, tags=["ops"])
@@ -109,10 +127,11 @@ def create_app(*, engine=None) -> Litestar:
         AnnouncementController, acknowledge_post,
         UploadController, media, PostController, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
     ]
-    if PWA_DIR.is_dir():
+    pwa = pwa_dir(settings.pwa_dir)
+    if pwa.is_dir():
         handlers.append(
             create_static_files_router(
-                path="/", directories=[PWA_DIR], html_mode=True, opt={"role": "public"},
+                path="/", directories=[pwa], html_mode=True, opt={"role": "public"},
                 # The shell revalidates each time; the service worker keeps the offline copy.
                 cache_control=CacheControlHeader(no_cache=True),
             )

@@ -44,6 +44,8 @@ class Settings:
     upload_max: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_MAX", 1 << 30))
     upload_quota: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_QUOTA", 20))
     upload_expiry_hours: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_EXPIRY_HOURS", 24))
+    # The PWA served at /: the build (`node pwa/build.mjs`, run by `make run`) when there is one.
+    pwa_dir: str = field(default_factory=lambda: os.environ.get("HALLWAY_PWA_DIR", ""))
 
     @property
     def public_url(self) -> str:

@@ -10,7 +10,8 @@ import { registerMediaCards } from './components/media-cards.js';
 import { openComposer } from './actions/composer.js';
 import { SignInView } from './views/sign-in-view.js';
 import { JoinView } from './views/join-view.js';
-import { FeedView } from './views/feed-view.js';
+import { FeedView, storedScope } from './views/feed-view.js';
+import { prefetchFeed } from './api/posts.js';
 import { ProfileView } from './views/profile-view.js';
 import { PersonView } from './views/person-view.js';
 import { PostView } from './views/post-view.js';
@@ -145,6 +146,9 @@ async function start() {
     if (booted && (langChanged || (state.me?.id ?? null) !== (prev.me?.id ?? null))) render();
   });
 
+  // Opening on the feed: its first page travels with the session check instead of after it.
+  const route = parseRoute(location.hash);
+  if (route.name === 'feed' && storedScope() === 'company') prefetchFeed();
   try {
     await restoreSession();
   } catch (err) {

@@ -63,11 +63,23 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     pytest.fail(f"hallway serve did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+def build_pwa(out: Path) -> Path:
+    """The PWA as served in production (`node pwa/build.mjs OUT`): the browser tests drive the build."""
+    need((ROOT / "node_modules" / "esbuild").is_dir(), "esbuild in node_modules (npm ci)")
+    node = shutil.which("node")
+    need(node is not None, "node on PATH")
+    run = subprocess.run([node, str(ROOT / "pwa" / "build.mjs"), str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    if run.returncode != 0:
+        pytest.fail(f"pwa/build.mjs failed:\n{run.stdout}\n{run.stderr}")
+    return out
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> str:
     """Base URL of a migrated instance with an admin and a member, served on a free port."""
     data = tmp_path_factory.mktemp("hallway-data")
-    env = {**os.environ, "HALLWAY_DATA": str(data), "HALLWAY_SIGNIN_ATTEMPTS": "20"}
+    pwa = build_pwa(tmp_path_factory.mktemp("hallway-pwa") / "pwa")
+    env = {**os.environ, "HALLWAY_DATA": str(data), "HALLWAY_SIGNIN_ATTEMPTS": "20", "HALLWAY_PWA_DIR": str(pwa)}
     env.pop("DATABASE_URL", None)
     hallway = _hallway()
     subprocess.run([hallway, "migrate"], env=env, check=True, capture_output=True, timeout=120)

@@ -187,3 +187,32 @@ def test_new_posts_pill_when_a_colleague_publishes(new_context) -> None:
     pill.click()
     expect(article(reader, text)).to_be_visible()
     expect(pill).to_be_hidden()
+
+
+def test_kudos_chosen_in_the_composer_show_on_the_card_and_the_profile(new_context) -> None:
+    page = _signed_in(new_context, ADMIN)
+    text = unique("Thanks for rescuing the launch event")
+    page.get_by_role("navigation").get_by_role("link", name="New post").click()
+    page.get_by_label("Message").fill(text)
+    picker = page.get_by_role("combobox", name="Thank colleagues (kudos)")
+    picker.fill("Max")
+    page.get_by_role("option", name=re.compile("Max Member")).click()
+    expect(page.get_by_role("button", name="Remove Max Member")).to_be_visible()
+    # Oneself is never offered.
+    picker.fill("Ada")
+    expect(page.get_by_role("option", name=re.compile("Ada Admin"))).to_have_count(0)
+    picker.fill("")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_role("heading", name="Feed", level=1)).to_be_visible()
+
+    post = article(page, text)
+    expect(post.locator(".kudos-line")).to_have_text("Kudos to Max Member")
+    post.locator(".kudos-line").get_by_role("link", name="Max Member").click()
+    expect(page.get_by_role("heading", name="Max Member", level=1)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^[1-9]\d* kudos received$"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Kudos received")).to_be_visible()
+    expect(article(page, text).first).to_be_visible()
+
+    # The thanked colleague sees it too, after a reload: the server kept it.
+    other = _signed_in(new_context, MEMBER)
+    expect(article(other, text).locator(".kudos-line")).to_have_text("Kudos to Max Member")

@@ -194,3 +194,48 @@ def test_no_videos_says_so(new_context) -> None:
     open_videos(page)
     expect(page.get_by_text("No videos yet.")).to_be_visible()
     expect(page.get_by_role("link", name="Post a video")).to_have_attribute("href", "#/new")
+
+
+def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed_videos) -> None:
+    """The inline video of a feed card plays when in view; leaving the feed sends its watch time."""
+    import json
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    caption = f"Watched {tag()}"
+    (post_id,) = seed_videos(1, caption)
+    # The copy keeps the seed clip's publishing time: made the newest, it is on the feed's first page.
+    con = sqlite3.connect(_DATA[server] / "hallway.sqlite3", timeout=30)
+    with con:
+        con.execute("UPDATE posts SET published_at = (SELECT MAX(published_at) FROM posts) WHERE id = ?", (post_id,))
+    con.close()
+    sign_in(page, ADMIN)
+    card = page.get_by_role("article").filter(has_text=f"{caption} 1")
+    card.scroll_into_view_if_needed()
+    video = card.locator("video")
+    # Muted autoplay while in view; wait until more than a second of it has played.
+    video.evaluate("""v => new Promise((resolve) => {
+        const played = () => { let s = 0; for (let i = 0; i < v.played.length; i++) s += v.played.end(i) - v.played.start(i); return s; };
+        const check = () => (played() >= 1.2 ? resolve() : requestAnimationFrame(check));
+        check();
+    })""")
+
+    def watched(request) -> bool:
+        if "/api/views" not in request.url or request.method != "POST":
+            return False
+        items = json.loads(request.post_data or "{}").get("items", [])
+        return any(i["post_id"] == post_id and i.get("watched_seconds") for i in items)
+
+    with page.expect_request(watched) as sent:
+        page.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    item = next(i for i in json.loads(sent.value.post_data)["items"] if i["post_id"] == post_id)
+    assert 1.0 <= item["watched_seconds"] <= 2.1 and item["duration"] == pytest.approx(2.0, abs=0.2), item
+    assert sent.value.response().status == 204
+
+    con = sqlite3.connect(_DATA[server] / "hallway.sqlite3", timeout=30)
+    try:
+        row = con.execute("SELECT watched_seconds, duration, share FROM post_views WHERE post = ?", (post_id,)).fetchone()
+    finally:
+        con.close()
+    assert row is not None and row[0] >= 1.0 and row[2] > 0.4, row

@@ -1,26 +1,27 @@
-// Which posts were seen: a card at least half on screen for a second counts once per session.
-// Views go out in batches every few seconds and when the app is hidden. sendBeacon cannot set
-// the CSRF header, so the last batch is a fetch with keepalive (it outlives the page too).
+// Which posts were seen: a card at least half on screen for a second counts once per session,
+// and a video in a card reports how much of it was watched (when it pauses, is scrolled away or
+// the screen closes). Views go out in batches every few seconds and when the app is hidden.
+// sendBeacon cannot set the CSRF header, so the last batch is a fetch with keepalive (it
+// outlives the page too).
 import { CSRF_COOKIE, CSRF_HEADER } from '../api/http.js';
 import { readCookie } from '../lib/compose.js';
+import { playedSeconds, viewQueue, MAX_BATCH } from '../lib/view-queue.js';
 
 const DWELL_MS = 1000;
 const FLUSH_MS = 5000;
-const MAX_BATCH = 100;
 const seen = new Set(); // post ids already counted in this session
+const queue = viewQueue(); // shared by every screen: a batch cut short by leaving one goes with the next
 
-/** RecordViews(root): watches the <article data-post-id> cards inside root. Returns {destroy}. */
+/** RecordViews(root): watches the <article data-post-id> cards inside root. Returns {flush, destroy}. */
 export function RecordViews(root) {
-  const pending = new Set();
   const timers = new Map();
   let flushTimer = null;
 
   function flush() {
     clearTimeout(flushTimer);
     flushTimer = null;
-    if (!pending.size) return;
-    const items = [...pending].slice(0, MAX_BATCH).map((id) => ({ post_id: id }));
-    for (const { post_id: id } of items) pending.delete(id);
+    if (!queue.size) return;
+    const items = queue.take(MAX_BATCH);
     const token = readCookie(document.cookie, CSRF_COOKIE);
     fetch('/api/views', {
       method: 'POST',
@@ -28,19 +29,41 @@ export function RecordViews(root) {
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', ...(token ? { [CSRF_HEADER]: token } : {}) },
       body: JSON.stringify({ items }),
-    }).catch(() => {
-      for (const { post_id: id } of items) seen.delete(id); // count them another time
-    });
-    if (pending.size) flushTimer = setTimeout(flush, FLUSH_MS);
+    }).then((response) => {
+      if (!response.ok && response.status >= 500) queue.restore(items); // the server's trouble: another time
+    }, () => queue.restore(items)); // offline: send them another time
+    if (queue.size) flushTimer = setTimeout(flush, FLUSH_MS);
   }
+
+  const later = () => { flushTimer ??= setTimeout(flush, FLUSH_MS); };
 
   function counted(id) {
     timers.delete(id);
     if (seen.has(id)) return;
     seen.add(id);
-    pending.add(id);
-    flushTimer ??= setTimeout(flush, FLUSH_MS);
+    queue.seen(id);
+    later();
   }
+
+  /** A card's video: how long it played in all, reported when it adds a second or more. */
+  function reportVideo(video) {
+    const card = video.closest('article[data-post-id]');
+    const id = Number(card?.dataset.postId);
+    if (!id) return;
+    if (queue.watched(id, playedSeconds(video.played), video.duration)) {
+      seen.add(id); // a watched video was seen: the dwell timer need not count it again
+      later();
+    }
+  }
+
+  // Media events do not bubble, but they pass the root while capturing.
+  const onPause = (event) => {
+    if (event.target instanceof HTMLVideoElement) reportVideo(event.target);
+  };
+  root.addEventListener('pause', onPause, true);
+  const sweep = () => {
+    for (const video of root.querySelectorAll('article[data-post-id] video')) if (video.played.length) reportVideo(video);
+  };
 
   const io = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -66,21 +89,23 @@ export function RecordViews(root) {
   mo.observe(root, { childList: true, subtree: true });
   watch(root);
 
+  const leave = () => { sweep(); flush(); };
   function onVisibility() {
-    if (document.visibilityState === 'hidden') flush();
+    if (document.visibilityState === 'hidden') leave();
   }
   document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('pagehide', flush);
+  window.addEventListener('pagehide', leave);
 
   return {
-    flush,
+    flush: leave,
     destroy() {
-      flush();
+      leave();
       io.disconnect();
       mo.disconnect();
+      root.removeEventListener('pause', onPause, true);
       for (const timer of timers.values()) clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('pagehide', leave);
     },
   };
 }

@@ -4,7 +4,27 @@ import { feedPath } from '../lib/urls.js';
 
 const postPath = (id) => `/api/posts/${encodeURIComponent(id)}`;
 
-export const getFeed = (params) => http().get(feedPath(params));
+const EARLY_MS = 10000; // an early page older than this is not shown
+let early = null;
+
+/** Ask for the main feed's first page at start, alongside the session check: the feed shows a
+ * round trip sooner. A 401 here is no expired session (the feed's own request decides that). */
+export function prefetchFeed() {
+  const promise = http().get(feedPath({}), { unauthorizedIsError: true });
+  promise.catch(() => {}); // handled when taken
+  early = { promise, at: Date.now() };
+}
+
+/** The feed; the first call for the main first page takes the prefetched one (or asks again if it failed). */
+export function getFeed(params = {}) {
+  const taken = early;
+  early = null;
+  const path = feedPath(params);
+  if (taken && path === feedPath({}) && Date.now() - taken.at < EARLY_MS) {
+    return taken.promise.catch(() => http().get(path));
+  }
+  return http().get(path);
+}
 /** payload: {body, upload_ids?, alt_texts?} (a plain string is a text post). */
 export const createPost = (payload) => http().post('/api/posts', typeof payload === 'string' ? { body: payload } : payload);
 export const getPost = (id) => http().get(postPath(id));

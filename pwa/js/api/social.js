@@ -1,4 +1,4 @@
-// Endpoints: reactions, comments, follows, search, tags, views.
+// Endpoints: reactions, comments, kudos, follows, search, tags, views.
 import { http } from './http.js';
 import { withQuery } from '../lib/urls.js';
 
@@ -13,6 +13,9 @@ export const listComments = (postId, { cursor, parent } = {}) => http().get(with
 export const addComment = (postId, body, parentId = null) => http().post(`${post(postId)}/comments`, { body, parent_id: parentId });
 export const editComment = (id, body) => http().patch(`/api/comments/${enc(id)}`, { body });
 export const deleteComment = (id) => http().del(`/api/comments/${enc(id)}`);
+
+/** Who the post thanks: the whole list (the author only). */
+export const setKudos = (postId, userIds) => http().put(`${post(postId)}/kudos`, { user_ids: userIds });
 
 export const follow = (personId) => http().put(`/api/people/${enc(personId)}/follow`);
 export const unfollow = (personId) => http().del(`/api/people/${enc(personId)}/follow`);

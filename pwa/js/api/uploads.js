@@ -6,7 +6,8 @@ import { CHUNK_SIZE, uploadIdFromUrl } from '../lib/upload-queue.js';
 import { ApiError, detailFrom } from '../lib/errors.js';
 
 export const UPLOADS_PATH = '/api/uploads';
-const TUS_SRC = new URL('../../vendor/tus.min.js', import.meta.url).href;
+// Relative to the page, not this module: the built app bundles modules into other paths.
+const TUS_SRC = 'vendor/tus.min.js';
 // A tunnel lasts a minute or two: keep trying that long before telling the person.
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 

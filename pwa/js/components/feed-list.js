@@ -10,6 +10,10 @@ import { handlePostAction } from './post-actions.js';
 
 const POLL_MS = 3000; // how often the author's processing posts are checked
 
+const FIRST_BATCH = 3; // cards that fill a phone's first screen
+const BATCH = 4;
+const nextTask = () => new Promise((resolve) => { setTimeout(resolve, 0); });
+
 export function FeedList(root, { query = {}, load = getFeed, label = t('feed.title'), empty = t('feed.empty'), highlight = null, emptyWrite = true } = {}) {
   const list = el('div', { class: 'post-list', role: 'feed', 'aria-label': label, 'aria-busy': 'false' });
   const status = el('div', { class: 'list-status', 'aria-live': 'polite' });
@@ -94,7 +98,17 @@ export function FeedList(root, { query = {}, load = getFeed, label = t('feed.tit
         cards.clear();
         clear(list);
       }
-      for (const post of page.items || []) addPost(post);
+      // The first screenful renders at once; the rest in small tasks, so the phone paints it and
+      // stays responsive instead of building a whole page of cards in one long task.
+      const items = page.items || [];
+      for (let i = 0; i < items.length; i += 1) {
+        if (i >= FIRST_BATCH && (i - FIRST_BATCH) % BATCH === 0) {
+          if (i === FIRST_BATCH) setStatus(''); // no "Loading…" below the cards to push down (layout shift)
+          await nextTask();
+          if (mine !== generation) return;
+        }
+        addPost(items[i]);
+      }
       cursor = page.next_cursor || null;
       done = !cursor;
       if (highlight && !cards.has(highlight.id) && reset) addPost(highlight, { first: true });

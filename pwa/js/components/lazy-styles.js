@@ -5,7 +5,8 @@ export function socialStyles() {
   ready ??= new Promise((resolve) => {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
-    link.href = new URL('../../css/social.css', import.meta.url).href;
+    // Relative to the page, not this module: the built app bundles modules into other paths.
+    link.href = new URL('css/social.css', document.baseURI).href;
     link.onload = link.onerror = () => resolve();
     document.head.append(link);
   });

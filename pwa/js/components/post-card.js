@@ -55,6 +55,15 @@ function badges(post) {
   return items.length ? el('div', { class: 'badges' }, items) : null;
 }
 
+/** "Kudos to Ann, Ben": the colleagues the post thanks, each linked to their profile. */
+function kudosLine(post) {
+  const people = post.kudos || [];
+  if (!people.length) return null;
+  const links = people.flatMap((person, i) => [
+    i ? ', ' : '', el('a', { href: routeHash('people', person.id) }, person.name || '—')]);
+  return el('p', { class: 'kudos-line' }, icon('kudos', 16), `${t('post.kudosTo')} `, links);
+}
+
 /** Processing and failed posts (only their author sees them): what happened and what to do. */
 function statusNote(article, post) {
   const model = statusModel(post, store.get().me?.id);
@@ -132,6 +141,7 @@ export function PostCard(article, post) {
       badges(current),
       header(article, current),
       renderKind(current),
+      kudosLine(current),
       statusNote(article, current),
       announcement(article, current, render),
       actions(article, current),

@@ -46,7 +46,10 @@ export function t(key, params, lang = current) {
   return format(template, params);
 }
 
+const numberFormats = new Map();
+
 /** Numbers formatted for the current language (5,000 / 5.000). */
 export function formatNumber(n, lang = current) {
-  return new Intl.NumberFormat(lang).format(n);
+  if (!numberFormats.has(lang)) numberFormats.set(lang, new Intl.NumberFormat(lang)); // costly to build
+  return numberFormats.get(lang).format(n);
 }

@@ -4,6 +4,14 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+// Building an Intl formatter costs about a millisecond on a phone; a feed page asks for dozens.
+const formatters = new Map();
+function cached(Kind, lang, options) {
+  const key = `${Kind.name} ${lang} ${JSON.stringify(options)}`;
+  if (!formatters.has(key)) formatters.set(key, new Kind(lang, options));
+  return formatters.get(key);
+}
+
 /** Seconds between two instants, positive for the past; NaN for an unparsable date. */
 export function secondsAgo(iso, now = Date.now()) {
   const then = new Date(iso).getTime();
@@ -15,7 +23,7 @@ export function relativeTime(iso, { now = Date.now(), lang = 'en', justNow = 'ju
   const diff = secondsAgo(iso, now);
   if (Number.isNaN(diff)) return '';
   if (diff < 45) return justNow; // also covers a slightly fast server clock
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'long' });
+  const rtf = cached(Intl.RelativeTimeFormat, lang, { numeric: 'auto', style: 'long' });
   if (diff < HOUR) return rtf.format(-Math.max(1, Math.round(diff / MINUTE)), 'minute');
   if (diff < DAY) return rtf.format(-Math.round(diff / HOUR), 'hour');
   if (diff < 7 * DAY) return rtf.format(-Math.round(diff / DAY), 'day');
@@ -30,12 +38,12 @@ export function shortDate(iso, { now = Date.now(), lang = 'en' } = {}) {
   const options = sameYear
     ? { day: 'numeric', month: 'short' }
     : { day: 'numeric', month: 'short', year: 'numeric' };
-  return new Intl.DateTimeFormat(lang, options).format(date);
+  return cached(Intl.DateTimeFormat, lang, options).format(date);
 }
 
 /** Full date and time for tooltips and the <time> title. */
 export function fullDate(iso, lang = 'en') {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return cached(Intl.DateTimeFormat, lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }

@@ -1,5 +1,6 @@
 // Composer: "Message" with a counter, photos or a video from the camera or the library with
-// previews, alt text, order and a progress bar each; "Post" once every upload has finished.
+// previews, alt text, order and a progress bar each, colleagues to thank (kudos); "Post" once
+// every upload has finished.
 // The draft (text and files) lives in IndexedDB via actions/composer.js.
 import * as composer from '../actions/composer.js';
 import { composerState, MAX_POST_LENGTH } from '../lib/compose.js';
@@ -7,8 +8,13 @@ import { errorMessage } from '../lib/errors.js';
 import { t, formatNumber } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
 import { MAX_PHOTOS } from '../lib/upload-queue.js';
+import { store } from '../actions/app-state.js';
+import { setKudos } from '../api/social.js';
 import { el, field, nextId } from '../components/dom.js';
 import { AttachmentList } from '../components/attachment-list.js';
+import { PeoplePicker } from '../components/people-picker.js';
+import { socialStyles } from '../components/lazy-styles.js';
+import { showToast } from '../components/toast.js';
 
 function fileButton({ label, multiple, capture, onfiles }) {
   const id = nextId('file');
@@ -44,6 +50,8 @@ export function ComposerView(main, ctx) {
     onAlt: composer.setAlt,
     onRetry: composer.retryFile,
   });
+  socialStyles();
+  const thanks = PeoplePicker({ label: t('compose.thank'), hint: t('compose.thankHint'), exclude: store.get().me?.id ?? null });
   const alert = el('p', { class: 'form-error', role: 'alert' });
   const hint = el('p', { class: 'hint post-hint', 'aria-live': 'polite' });
   const submit = el('button', { type: 'submit', class: 'btn primary wide' }, t('compose.submit'));
@@ -71,7 +79,13 @@ export function ComposerView(main, ctx) {
     submit.textContent = t('compose.busy');
     render(composer.snapshot());
     try {
-      await composer.submit();
+      const post = await composer.submit();
+      const thanked = thanks.picked().map((person) => person.id);
+      thanks.clear();
+      // The post exists now: a refused kudos list is said, not a reason to post twice.
+      if (post && thanked.length) {
+        await setKudos(post.id, thanked).catch((err) => showToast(t('compose.thankFailed', { error: errorMessage(err, t) })));
+      }
       ctx.navigate(routeHash('feed'));
     } catch (err) {
       alert.textContent = errorMessage(err, t);
@@ -89,7 +103,7 @@ export function ComposerView(main, ctx) {
   const unsubscribe = composer.subscribe(render);
   main.append(el('section', { class: 'composer' },
     el('form', { class: 'card form', onsubmit: onSubmit },
-      message.wrap, counter, media, listHolder, alert, hint, submit)));
+      message.wrap, counter, media, listHolder, thanks.wrap, alert, hint, submit)));
   message.input.value = composer.snapshot().body;
   render(composer.snapshot());
   message.input.focus();
@@ -101,5 +115,6 @@ export function ComposerView(main, ctx) {
   return () => {
     unsubscribe();
     attachments.destroy();
+    thanks.destroy();
   };
 }

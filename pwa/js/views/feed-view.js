@@ -9,7 +9,8 @@ import { FeedList } from '../components/feed-list.js';
 
 const SCOPE_KEY = 'hallway.feedScope';
 
-function storedScope() {
+/** The scope chosen last time on this device (main.js prefetches the Company feed's first page). */
+export function storedScope() {
   try {
     return localStorage.getItem(SCOPE_KEY) === 'following' ? 'following' : 'company';
   } catch {
