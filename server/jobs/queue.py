@@ -74,11 +74,14 @@ async def claim(lease: float) -> Claimed | None:
     )
 
 
+def _ours(job_id: int):
+    """A job this worker still holds: after a lost lease another worker owns it, and its outcome too."""
+    return (Job.id == job_id) & (Job.status == "running") & (Job.locked_by == WORKER_ID)
+
+
 async def renew(job_id: int, lease: float) -> bool:
     """Extend this worker's lease on a job it is still running; False when it is no longer ours."""
-    renewed = await Job.update({Job.locked_until: _now() + timedelta(seconds=lease)}).where(
-        (Job.id == job_id) & (Job.status == "running") & (Job.locked_by == WORKER_ID)
-    ).returning(Job.id)
+    renewed = await Job.update({Job.locked_until: _now() + timedelta(seconds=lease)}).where(_ours(job_id)).returning(Job.id)
     return bool(renewed)
 
 
@@ -86,7 +89,7 @@ async def complete(job_id: int) -> None:
     # A finished job frees its unique key, so the same work can be asked for again later.
     await Job.update(
         {Job.status: "done", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: "", Job.unique_key: None}
-    ).where(Job.id == job_id)
+    ).where(_ours(job_id))
 
 
 async def retry_or_fail(job: Claimed, error: str, spec: JobSpec, *, permanent: bool = False) -> bool:
@@ -95,11 +98,11 @@ async def retry_or_fail(job: Claimed, error: str, spec: JobSpec, *, permanent: b
         await Job.update(
             {Job.status: "failed", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: error[:2000],
              Job.unique_key: None}
-        ).where(Job.id == job.id)
+        ).where(_ours(job.id))
         return False
     delay = spec.backoff * 2 ** (job.attempts - 1)
     await Job.update(
         {Job.status: "queued", Job.run_at: _now() + timedelta(seconds=delay), Job.locked_until: None,
          Job.last_error: error[:2000]}
-    ).where(Job.id == job.id)
+    ).where(_ours(job.id))
     return True

@@ -244,3 +244,15 @@ async def test_postgres_workers_never_share_a_job(engine):
     taken = [n for lane in lanes for n in lane]
     assert len(taken) == len(set(taken)) == 28
     assert sorted(taken + [first.payload["n"], second.payload["n"]]) == list(range(30))
+
+
+async def test_a_worker_whose_job_was_taken_over_cannot_finish_or_fail_it(engine):
+    """The old worker's late outcome must not overwrite the new owner's run (nor free its unique key)."""
+    await queue.enqueue("demo", {"id": 7}, unique_key="demo:7")
+    claimed = await queue.claim(lease=30)
+    await Job.update({Job.locked_by: "elsewhere:1", Job.attempts: 2}).where(Job.id == claimed.id)
+    await queue.complete(claimed.id)
+    assert await queue.retry_or_fail(claimed, "boom", queue.JobSpec()) is True
+    assert await queue.retry_or_fail(claimed, "boom", queue.JobSpec(), permanent=True) is False
+    row = await _job("demo")
+    assert (row["status"], row["locked_by"], row["unique_key"], row["last_error"]) == ("running", "elsewhere:1", "demo:7", "")
