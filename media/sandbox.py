@@ -25,7 +25,8 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 def run_isolated(target: str, kwargs: dict, staging: Path, timeout: float, memory_mb: int):
     """Call "module:function"(**kwargs) in a child; return its JSON result or raise MediaError/MediaCrash."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
-    job = json.dumps({"target": target, "kwargs": kwargs, "staging": str(staging), "memory_mb": memory_mb})
+    job = json.dumps({"target": target, "kwargs": kwargs, "staging": str(staging), "memory_mb": memory_mb,
+                      "parent": os.getpid()})
     # A session of its own, so a timeout kills the child and anything it started.
     child = subprocess.Popen([sys.executable, "-m", "media.sandbox", job], env=env, start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -72,8 +73,26 @@ def _build(path: str, staging: str, limits: dict, fast_start: bool) -> dict:
     return build(path, Path(staging), Limits(**limits), fast_start)
 
 
+def _die_with_parent(parent: int) -> None:
+    """A worker killed with SIGKILL cannot kill its child: have the kernel do it (Linux only).
+
+    Otherwise the orphan keeps a core busy until its own timeout while the job's next run redoes the work.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the prctl took effect
+        os._exit(1)
+
+
 def _child(job: dict) -> None:
     """Import the target, limit the address space, run it, and write the verdict."""
+    if "parent" in job:
+        _die_with_parent(job["parent"])
     module, _, name = job["target"].partition(":")
     function = getattr(importlib.import_module(module), name)
     # Limited only after the imports: the libraries' own mappings are not the file's cost.

@@ -5,7 +5,7 @@ import signal
 import time
 from pathlib import Path
 
-__all__ = ["crash", "hog_memory", "hang"]
+__all__ = ["crash", "hog_memory", "hang", "hang_telling_pid"]
 
 
 def _leave_partial(staging: str) -> None:
@@ -30,4 +30,11 @@ def crash(staging: str) -> dict:
     """Die the way a segfaulting decoder does."""
     _leave_partial(staging)
     os.kill(os.getpid(), signal.SIGSEGV)
+    return {}
+
+
+def hang_telling_pid(staging: str, pid_file: str) -> dict:
+    """Never finish, after saying which process this is."""
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(60)
     return {}

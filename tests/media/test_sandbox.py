@@ -70,3 +70,40 @@ def test_existing_outdir_keeps_earlier_files(plain_clip, tmp_path):
     with pytest.raises(media.MediaError):
         media.process_isolated(plain_clip, outdir, limits=media.Limits(max_duration=0.01))
     assert sorted(p.name for p in outdir.iterdir()) == ["fast.mp4", "manifest.json", "poster.webp"]
+
+
+def test_a_killed_worker_takes_its_media_child_along(tmp_path):
+    """SIGKILL on the worker leaves no orphan decoding on until its own timeout."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import sys; from pathlib import Path; from media.sandbox import run_isolated; "
+        "staging = Path(sys.argv[1]); staging.mkdir(); "
+        "run_isolated('tests.media.hostile:hang_telling_pid', {'staging': str(staging), 'pid_file': sys.argv[2]}, staging, 60, 2048)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "staging"), str(pid_file)])
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and worker.poll() is None, "the media child never started"
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        # A zombie (dead, not yet reaped by init) counts as gone.
+        state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] if Path(f"/proc/{child}/stat").exists() else "Z"
+        if state == "Z":
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the media child outlived its worker")
