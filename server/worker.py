@@ -16,7 +16,7 @@ from server.jobs import queue
 from server.jobs.registry import Permanent, gave_up_handler, handlers
 from server.settings import get_settings
 
-__all__ = ["run_worker", "run_one"]
+__all__ = ["run_worker", "run_one", "sweep"]
 
 log = logging.getLogger("hallway.worker")
 IDLE_SLEEP = 1.0
@@ -78,6 +78,19 @@ async def _give_up(job: queue.Claimed, reason: str, spec: queue.JobSpec, already
         await hook(job.payload, reason)
 
 
+async def sweep() -> None:
+    """Catch-up for what a lost or late job would miss: scheduled posts already due publish now;
+    abandoned uploads go even when nobody starts a new one."""
+    from server.announcements.jobs import publish_due_posts
+    from server.uploads.services import remove_expired
+
+    for task in (publish_due_posts, remove_expired):
+        try:
+            await task()
+        except Exception:  # the database hiccuped: the next sweep tries again
+            log.exception("sweep failed", extra={"sweep": task.__name__})
+
+
 async def run_worker(once: bool = False, concurrency: int | None = None) -> None:
     """Run jobs until SIGTERM/SIGINT (or, with once, until none is due)."""
     from server import piccolo_conf
@@ -109,14 +122,10 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
                     pass
 
     async def sweeper() -> None:
-        # Catch-up for what a lost or late job would miss: scheduled posts already due publish now.
-        from server.announcements.jobs import SWEEP_EVERY, publish_due_posts
+        from server.announcements.jobs import SWEEP_EVERY
 
         while True:
-            try:
-                await publish_due_posts()
-            except Exception:  # the database hiccuped: the next sweep tries again
-                log.exception("sweep failed")
+            await sweep()
             if once:
                 return
             try:

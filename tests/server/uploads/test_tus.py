@@ -283,6 +283,19 @@ async def test_expired_uploads_are_removed_with_their_files(member_client):
     assert await remove_expired() == 0
 
 
+async def test_the_worker_sweeps_expired_uploads_without_a_new_upload(member_client):
+    from server.uploads.tables import Upload
+    from server.worker import sweep
+
+    stale = await create(member_client, 100)
+    await patch(member_client, stale, 0, b"s" * 40)
+    stale_id = stale.rsplit("/", 1)[1]
+    await Upload.update({Upload.expires_at: datetime.now(timezone.utc) - timedelta(minutes=1)}).where(Upload.id == stale_id)
+    await sweep()  # what a running worker does every 30 s
+    assert not part_file(stale).exists()
+    assert await Upload.count().where(Upload.id == stale_id) == 0
+
+
 async def test_a_patch_moves_the_expiry_forward(member_client):
     from server.uploads.tables import Upload
 
