@@ -17,6 +17,7 @@ from pathlib import Path
 import aiofiles
 from litestar.exceptions import ValidationException
 
+from server.db import is_postgres
 from server.settings import get_settings
 from server.uploads.tables import Upload
 from server.uploads.tus import CHECKSUM_ALGORITHMS, CHECKSUM_MISMATCH, TusError
@@ -85,20 +86,24 @@ async def create_upload(owner_id: int, length: int, metadata: dict[str, str]) ->
     settings = get_settings()
     # Cleanup runs here rather than as a periodic job: uploads only pile up when people upload.
     await remove_expired()
-    live = await Upload.count().where((Upload.owner == owner_id) & (Upload.expires_at > _now()))
-    if live >= settings.upload_quota:
-        raise TusError(
-            429,
-            f"You already have {live} uploads waiting; post or cancel some before starting another "
-            f"(the limit is {settings.upload_quota}).",
-        )
     upload_id = secrets.token_urlsafe(32)
-    now = _now()
-    row = Upload(
-        id=upload_id, owner=owner_id, length=length, offset=0, metadata=json.dumps(metadata),
-        expires_at=_expiry(), finished_at=now if length == 0 else None,
-    )
-    await Upload.insert(row)
+    # Count and insert in one transaction, serialised per owner, so two racing creations cannot both
+    # take the last free place (SQLite's write transactions are serial; PostgreSQL locks the user row).
+    async with Upload._meta.db.transaction():
+        if is_postgres(Upload._meta.db):
+            await Upload.raw("SELECT id FROM users WHERE id = {} FOR UPDATE", owner_id)
+        live = await Upload.count().where((Upload.owner == owner_id) & (Upload.expires_at > _now()))
+        if live >= settings.upload_quota:
+            raise TusError(
+                429,
+                f"You already have {live} uploads waiting; post or cancel some before starting another "
+                f"(the limit is {settings.upload_quota}).",
+            )
+        row = Upload(
+            id=upload_id, owner=owner_id, length=length, offset=0, metadata=json.dumps(metadata),
+            expires_at=_expiry(), finished_at=_now() if length == 0 else None,
+        )
+        await Upload.insert(row)
     settings.uploads_dir.mkdir(parents=True, exist_ok=True)
     part_path(upload_id).touch()
     return await _live_row(upload_id)

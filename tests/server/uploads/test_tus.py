@@ -246,6 +246,19 @@ async def test_anonymous_requests_are_401(clients, member_client):
     assert part_file(location).stat().st_size == 0
 
 
+async def test_racing_creations_never_exceed_the_quota(member_client, settings_env):
+    import asyncio
+
+    from server.uploads.tables import Upload
+
+    settings_env(HALLWAY_UPLOAD_QUOTA="3")
+    responses = await asyncio.gather(*(
+        member_client.post("/api/uploads", headers={**TUS, "Upload-Length": "10"}) for _ in range(8)
+    ))
+    assert sorted(r.status_code for r in responses) == [201] * 3 + [429] * 5
+    assert await Upload.count() == 3
+
+
 async def test_quota_of_open_uploads_is_429_with_words(member_client, settings_env):
     settings_env(HALLWAY_UPLOAD_QUOTA="2")
     first = await create(member_client, 10)
