@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from http.cookies import SimpleCookie
 
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.accounts.tables import Session, User
+from server.db import change_counter
+from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
 from server.lib.guards import Viewer
 from server.lib.tokens import new_token, token_hash
 from server.settings import get_settings
@@ -34,8 +36,27 @@ async def end_all_sessions(user_id: int) -> None:
     await Session.delete().where(Session.user == user_id)
 
 
-async def viewer_for_token(token: str) -> Viewer | None:
-    """The viewer of a live session, or None when it expired or the account is disabled."""
+async def viewer_for_token(token: str, version: int | None = None) -> Viewer | None:
+    """The viewer of a live session, or None when it expired or the account is disabled.
+
+    Every request asks this; a per-process cache answers until the next commit anywhere
+    (sign-out, a disabled account or a changed role all commit) or the session's expiry.
+    """
+    cache = fresh_cache(Session._meta.db, "sessions")
+    if cache is None:
+        return (await _load_viewer(token))[0]
+    key = token_hash(token)
+    found = cache.get(key, version)
+    if found is not None:
+        return found[0]
+    version = cache.version()
+    viewer, expires = await _load_viewer(token)
+    # A miss is cached too (a stale cookie sent again and again), for a minute at most.
+    cache.put(key, (viewer,), version, expires.timestamp() if viewer else clock() + 60)
+    return viewer
+
+
+async def _load_viewer(token: str) -> tuple[Viewer | None, datetime | None]:
     rows = await (
         Session.select(
             Session.expires_at,
@@ -51,11 +72,11 @@ async def viewer_for_token(token: str) -> Viewer | None:
         .first()
     )
     if not rows or rows["disabled"] or rows["expires_at"] <= datetime.now(timezone.utc):
-        return None
+        return None, None
     return Viewer(
         id=rows["id"], role=rows["role"], name=rows["name"], email=rows["email"],
         department=rows["department"], location=rows["location"],
-    )
+    ), rows["expires_at"]
 
 
 def session_cookie(token: str | None) -> Cookie:
@@ -81,20 +102,10 @@ class SessionMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             scope["user"] = None
-            token = _cookie_from(scope)
+            # Read once for the whole request; the feed's page cache uses the same reading.
+            version = scope[SCOPE_KEY] = change_counter(Session._meta.db)
+            # Litestar's parser, whose result stays in the scope for the CSRF middleware after us.
+            token = ASGIConnection(scope).cookies.get(COOKIE)
             if token:
-                scope["user"] = await viewer_for_token(token)
+                scope["user"] = await viewer_for_token(token, version)
         await self.app(scope, receive, send)
-
-
-def _cookie_from(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed Cookie header means: not signed in
-                return None
-            if COOKIE in jar:
-                return jar[COOKIE].value
-    return None

@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Literal
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.params import Parameter
 
 from server.feed.services import feed_page
-from server.lib.guards import viewer_of
+from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
+from server.lib.guards import Viewer, viewer_of
 from server.posts.schemas import PostOut
-from server.posts.services import post_out
+from server.posts.services import is_pinned, post_out
+from server.posts.tables import Post
 from server.social import summary
 
-__all__ = ["feed", "tag_posts", "FeedPage"]
+__all__ = ["feed", "tag_posts", "FeedPage", "MAX_AGE"]
+
+# Longest a cached page lives without any commit: a safety net for anything that changes with
+# time alone and that the deadline below does not know about.
+MAX_AGE = 60.0
+_encoder = msgspec.json.Encoder()
 
 
 class FeedPage(msgspec.Struct):
     items: list[PostOut]
     next_cursor: str | None
+
+
+async def _page(request: Request, key: tuple, viewer: Viewer, build: Callable[[], Awaitable[tuple[list[dict], str | None]]]) -> Response[FeedPage]:
+    """The page's JSON, from this process's cache when nothing was committed since it was made.
+
+    The key holds the whole Viewer (id, role, department, location): own reactions, must-read
+    receipts, audiences and "following" make each person's page their own, so a page is only
+    ever served again to the same person asking the same question.
+    """
+    cache = fresh_cache(Post._meta.db, "feed-pages")
+    body = cache.get((viewer, key), request.scope.get(SCOPE_KEY)) if cache is not None else None
+    if body is None:
+        version = cache.version() if cache is not None else None
+        rows, next_cursor = await build()
+        rows = await summary.attach(rows, viewer)
+        now = datetime.now(timezone.utc)
+        body = _encoder.encode(FeedPage(items=[post_out(row, viewer, now) for row in rows], next_cursor=next_cursor))
+        if cache is not None:
+            # A pinned post drops back into its place in time when its pin ends.
+            ends = [row["pinned_until"].timestamp() for row in rows if row["pinned_until"] and is_pinned(row, now)]
+            cache.put((viewer, key), body, version, min([clock() + MAX_AGE, *ends]))
+    return Response(body, media_type="application/json")
 
 
 @get("/api/feed", operation_id="getFeed", tags=["feed"])
@@ -32,14 +63,13 @@ async def feed(
     feed_scope: Literal["company", "following"] = Parameter(query="scope", default="company"),
     tag: str | None = Parameter(default=None, max_length=200),
     limit: int = Parameter(default=20, ge=1, le=100),
-) -> FeedPage:
+) -> Response[FeedPage]:
     """Pinned posts first on the first page, then newest first; "following": people I follow and me."""
     viewer = viewer_of(request)
-    rows, next_cursor = await feed_page(
-        viewer, cursor=cursor, limit=limit, kind=kind, author=author, scope=feed_scope, tag=tag
+    return await _page(
+        request, ("feed", cursor, kind, author, feed_scope, tag, limit), viewer,
+        lambda: feed_page(viewer, cursor=cursor, limit=limit, kind=kind, author=author, scope=feed_scope, tag=tag),
     )
-    rows = await summary.attach(rows, viewer)
-    return FeedPage(items=[post_out(row, viewer) for row in rows], next_cursor=next_cursor)
 
 
 @get("/api/tags/{tag:str}/posts", operation_id="getTagPosts", tags=["feed"])
@@ -48,9 +78,10 @@ async def tag_posts(
     tag: str,
     cursor: str | None = Parameter(default=None, max_length=500),
     limit: int = Parameter(default=20, ge=1, le=100),
-) -> FeedPage:
+) -> Response[FeedPage]:
     """Posts with this #hashtag (any case), newest first."""
     viewer = viewer_of(request)
-    rows, next_cursor = await feed_page(viewer, cursor=cursor, limit=limit, tag=tag, pins=False)
-    rows = await summary.attach(rows, viewer)
-    return FeedPage(items=[post_out(row, viewer) for row in rows], next_cursor=next_cursor)
+    return await _page(
+        request, ("tag", tag, cursor, limit), viewer,
+        lambda: feed_page(viewer, cursor=cursor, limit=limit, tag=tag, pins=False),
+    )

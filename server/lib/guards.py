@@ -33,7 +33,9 @@ class Viewer:
         return RANK[self.role] >= RANK[role]
 
 
-def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    # async although it never awaits: Litestar runs a plain function guard in a worker thread,
+    # a thread hop on every request (the feed benchmark, issue 2).
     need = handler.opt.get("role", "member")
     if need == "public":
         return

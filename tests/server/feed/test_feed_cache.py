@@ -1,0 +1,131 @@
+"""The per-process caches of sessions and feed pages: a commit anywhere shows on the next request.
+
+On SQLite the caches are on (the default), and each test checks both that a page really was
+served from the cache and that a change committed since is seen; on PostgreSQL there is no
+cache and the same requests must give the same answers.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+from server.accounts.sessions import COOKIE
+from server.lib import fresh
+
+
+def _pages(engine):
+    return fresh.fresh_cache(engine, "feed-pages")
+
+
+async def _feed(client) -> dict:
+    response = await client.get("/api/feed")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _served_twice(engine, client) -> dict:
+    """The feed, asked twice with nothing committed between: the second answer is a cache hit."""
+    first = await _feed(client)
+    cache = _pages(engine)
+    hits = cache.hits if cache else 0
+    second = await _feed(client)
+    assert second == first
+    if cache is not None:
+        assert cache.hits == hits + 1
+    return second
+
+
+async def test_a_new_post_shows_on_the_next_request(engine, clients, users):
+    ann, bob = await clients.signed_in(await users.create()), await clients.signed_in(await users.create())
+    await ann.post("/api/posts", json={"body": "first"})
+    assert [p["body"] for p in (await _served_twice(engine, ann))["items"]] == ["first"]
+    await bob.post("/api/posts", json={"body": "second"})
+    assert [p["body"] for p in (await _feed(ann))["items"]] == ["second", "first"]
+
+
+async def test_reactions_show_at_once_and_stay_with_who_reacted(engine, clients, users):
+    ann, bob = await clients.signed_in(await users.create()), await clients.signed_in(await users.create())
+    post = (await ann.post("/api/posts", json={"body": "hello"})).json()
+    await _served_twice(engine, ann)
+    await _served_twice(engine, bob)
+    assert (await bob.put(f"/api/posts/{post['id']}/reactions/clap")).status_code == 200
+    mine, theirs = (await _feed(bob))["items"][0], (await _feed(ann))["items"][0]
+    assert mine["my_reactions"] == ["clap"] and mine["reactions"]["clap"] == 1
+    # Ann's page counts Bob's clap but never shows it as her own.
+    assert theirs["my_reactions"] == [] and theirs["reactions"]["clap"] == 1
+
+
+async def test_pages_of_different_people_never_mix(engine, clients, users):
+    boss = await clients.signed_in(await users.create("admin"))
+    sales = await clients.signed_in(await users.create(department="Sales"))
+    ops = await clients.signed_in(await users.create(department="Ops"))
+    response = await boss.post(
+        "/api/announcements", json={"body": "Sales only", "must_read": True, "audience": {"departments": ["Sales"]}}
+    )
+    assert response.status_code == 201, response.text
+    for _ in range(2):  # the second round is served from the cache where there is one
+        assert [p["body"] for p in (await _feed(sales))["items"]] == ["Sales only"]
+        assert (await _feed(ops))["items"] == []
+        boss_items = (await _feed(boss))["items"]
+        assert boss_items[0]["can_see_stats"] is True and boss_items[0]["can_delete"] is True
+    post_id = boss_items[0]["id"]
+    assert (await sales.post(f"/api/announcements/{post_id}/ack")).status_code == 200
+    assert (await _feed(sales))["items"][0]["acknowledged"] is True
+
+
+async def test_sign_out_ends_the_session_at_once(engine, clients, users):
+    client = await clients.signed_in(await users.create())
+    token = client.cookies.get(COOKIE)
+    await _served_twice(engine, client)
+    assert (await client.delete("/api/session")).status_code == 204
+    client.cookies.set(COOKIE, token, domain="hallway.test")  # the old cookie, replayed
+    assert (await client.get("/api/feed")).status_code == 401
+
+
+async def test_a_disabled_account_is_out_on_the_next_request(engine, clients, users):
+    from server.accounts.tables import User
+
+    person = await users.create()
+    client = await clients.signed_in(person)
+    await _served_twice(engine, client)
+    await User.update({User.disabled: True}).where(User.id == person["id"])
+    assert (await client.get("/api/feed")).status_code == 401
+
+
+async def test_a_cached_page_ends_with_its_pin(engine, admin_client, monkeypatch):
+    post = (await admin_client.post("/api/posts", json={"body": "notice"})).json()
+    until = datetime.now(timezone.utc) + timedelta(hours=1)
+    assert (await admin_client.put(f"/api/posts/{post['id']}/pin", json={"until": until.isoformat()})).status_code == 200
+    await _served_twice(engine, admin_client)
+    cache = _pages(engine)
+    if cache is None:
+        return  # PostgreSQL has no page cache; the requests above ran all the same
+    misses = cache.misses
+    monkeypatch.setattr(fresh, "clock", lambda: until.timestamp() + 1)
+    await _feed(admin_client)
+    assert cache.misses == misses + 1
+
+
+class _Engine:
+    """A stand-in engine whose change counter the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.counter = 1
+
+    def data_version(self) -> int:
+        return self.counter
+
+
+def test_a_value_made_across_a_commit_is_not_kept():
+    engine = _Engine()
+    cache = fresh.VersionedCache(engine, max_entries=2)
+    version = cache.version()
+    engine.counter += 1  # someone commits while the value is being made
+    cache.put("page", b"old", version, fresh.clock() + 60)
+    assert cache.get("page") is None
+    cache.put("page", b"new", cache.version(), fresh.clock() + 60)
+    assert cache.get("page") == b"new"
+    # A request that began before the next commit still sees its own moment; later ones do not.
+    engine.counter += 1
+    assert cache.get("page") is None
+    for n in range(3):
+        cache.put(n, n, cache.version(), fresh.clock() + 60)
+    assert cache.get(0) is None and cache.get(2) == 2  # bounded, oldest out first
