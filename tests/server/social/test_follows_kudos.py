@@ -98,3 +98,34 @@ async def test_kudos_and_mentions_on_a_processing_post_are_told_when_it_publishe
     assert notified.of("mention") == [([cay["id"]], post_id)]
     assert [i["id"] for i in (await a.get("/api/tags/team/posts")).json()["items"]] == [post_id]
     assert [i["id"] for i in (await a.get(f"/api/people/{bob['id']}/kudos")).json()["items"]] == [post_id]
+
+
+async def test_follower_list_pages_with_a_cursor(clients, users):
+    star = await users.create(name="Star")
+    fans = [await users.create(name=f"Fan {i}") for i in range(5)]
+    for fan in fans:
+        await (await clients.signed_in(fan)).put(f"/api/people/{star['id']}/follow")
+    viewer = await clients.signed_in(star)
+    seen, cursor = [], None
+    for _ in range(5):
+        query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = (await viewer.get(f"/api/people/{star['id']}/followers?{query}")).json()
+        seen += [p["name"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [f"Fan {i}" for i in reversed(range(5))]  # latest first, each once
+    bad = await viewer.get(f"/api/people/{star['id']}/followers?cursor=garbage")
+    assert bad.status_code == 400
+
+
+async def test_kudos_list_pages_with_a_cursor(clients, users):
+    ann, bob = await users.create(name="Ann"), await users.create(name="Bob")
+    a = await clients.signed_in(ann)
+    for i in range(3):
+        p = await post(a, f"thanks {i}")
+        assert (await a.put(f"/api/posts/{p['id']}/kudos", json={"user_ids": [bob["id"]]})).status_code == 200
+    first = (await a.get(f"/api/people/{bob['id']}/kudos?limit=2")).json()
+    rest = (await a.get(f"/api/people/{bob['id']}/kudos?limit=2&cursor={first['next_cursor']}")).json()
+    assert [p["body"] for p in first["items"] + rest["items"]] == ["thanks 2", "thanks 1", "thanks 0"]
+    assert rest["next_cursor"] is None
