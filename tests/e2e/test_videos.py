@@ -288,3 +288,41 @@ def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page,
         con.close()
     assert row is not None and row[0] > 2.0 and row[1] > 0.9, row
     assert seen == 1
+
+
+def test_a_must_read_clip_watched_in_the_pager_unlocks_got_it(page: Page, server, seed_videos) -> None:
+    """The 80% rule of must-read videos counts what the pager played: leaving the screen sends the share."""
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    caption = f"Must-read clip {tag()}"
+    (post_id,) = seed_videos(1, caption)
+    db = _DATA[server] / "hallway.sqlite3"
+    con = sqlite3.connect(db, timeout=30)
+    with con:  # made a must-read announcement for everyone: the Videos feed puts it first
+        con.execute("UPDATE posts SET must_read = 1 WHERE id = ?", (post_id,))
+        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
+    con.close()
+    try:
+        sign_in(page, ADMIN)
+        open_videos(page)
+        expect(page.locator(ACTIVE)).to_contain_text(f"{caption} 1")
+        video = video_of(page, f"{caption} 1")
+        page.wait_for_function(PLAYING, arg=video.element_handle(), timeout=20_000)
+        video.evaluate("""v => new Promise((resolve) => {
+            const played = () => { let s = 0; for (let i = 0; i < v.played.length; i++) s += v.played.end(i) - v.played.start(i); return s; };
+            const check = () => (played() >= 0.9 * v.duration ? resolve() : requestAnimationFrame(check));
+            check();
+        })""")
+        with page.expect_response(lambda r: r.url.endswith(f"/api/announcements/{post_id}/progress"), timeout=20_000) as sent:
+            page.get_by_role("navigation").get_by_role("link", name="Feed").click()
+        assert sent.value.status == 200, sent.value.text()
+        answer = sent.value.json()
+        assert answer["can_acknowledge"] is True and answer["watched"] >= 0.8, answer
+    finally:
+        con = sqlite3.connect(db, timeout=30)
+        with con:  # no must-read left at the head of the Videos feed for the tests after this one
+            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
+            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
+        con.close()
