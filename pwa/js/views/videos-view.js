@@ -48,12 +48,15 @@ export function VideosView(main, ctx) {
   let done = false;
   let loading = null;
   let alive = true;
+  const saved = position.load();
+  let restoring = Boolean(saved);
 
   const pager = VideoPager(holder, {
     label: t('videos.title'),
     autoplay: !reduceMotion,
     sound,
     onActive(index, post) {
+      if (restoring) return; // the first clip shows only until the pager jumps to where the viewer was
       position.save({ id: post.id, index });
       countSeen(post.id);
     },
@@ -113,7 +116,6 @@ export function VideosView(main, ctx) {
   }
 
   async function start() {
-    const saved = position.load();
     await loadMore();
     if (!saved) return;
     // Load pages until the clip the viewer left is there (or we give up), then jump to it.
@@ -122,8 +124,12 @@ export function VideosView(main, ctx) {
     while (alive && (found = where()) < 0 && !done && pager.count() < Math.min(RESTORE_LIMIT, saved.index + PAGE * 2)) {
       await loadMore();
     }
+    restoring = false;
     if (!alive || !pager.count()) return;
-    pager.scrollTo(found >= 0 ? found : Math.min(saved.index, pager.count() - 1));
+    const index = found >= 0 ? found : Math.min(saved.index, pager.count() - 1);
+    pager.scrollTo(index);
+    countSeen(Number(holder.querySelectorAll('.clip')[index]?.dataset.postId)); // also when it was already the first
+
   }
   start();
 
