@@ -66,6 +66,7 @@ const SHELL = [
   'js/lib/reactions-model.js',
   'js/api/social.js',
   'js/components/comments-sheet.js',
+  'js/components/kudos-sheet.js',
   'js/components/sheet.js',
   'js/components/mention-input.js',
   'js/components/people-picker.js',

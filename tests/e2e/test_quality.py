@@ -82,3 +82,17 @@ def test_lighthouse_feed_accessibility_is_100(page: Page) -> None:
     assert report["categories"]["accessibility"]["score"] == 1, failing
     # Performance varies with this machine's load; bench/pwa.py records it against the 95 target.
     print(f"lighthouse performance {report['categories']['performance']['score']:.2f}")
+
+
+def test_axe_finds_no_violations_in_the_kudos_sheet(page: Page) -> None:
+    """The sheet a post's author opens to thank colleagues after posting."""
+    from tests.e2e.test_pwa import article, unique, write_post
+
+    sign_in(page, ADMIN)
+    text = unique("Kudos sheet check")
+    write_post(page, text)
+    article(page, text).get_by_role("button", name="Thank colleagues").click()
+    expect(page.get_by_role("dialog", name="Kudos")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    violations = axe_violations(page)
+    assert not violations, f"axe on the kudos sheet:\n{describe(violations)}"

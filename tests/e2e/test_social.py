@@ -215,3 +215,36 @@ def test_kudos_chosen_in_the_composer_show_on_the_card_and_the_profile(new_conte
     # The thanked colleague sees it too, after a reload: the server kept it.
     other = _signed_in(new_context, MEMBER)
     expect(article(other, text).locator(".kudos-line")).to_have_text("Kudos to Max Member")
+
+
+def test_the_author_changes_kudos_from_the_post_menu_and_they_show_on_the_own_profile(new_context) -> None:
+    author = _signed_in(new_context, ADMIN)
+    text = unique("Thanks for the late-night release")
+    write_post(author, text)
+    menu_button = article(author, text).get_by_role("button", name="Thank colleagues")
+    menu_button.click()
+    sheet = author.get_by_role("dialog", name="Kudos")
+    expect(sheet).to_be_visible()
+    sheet.get_by_role("combobox", name="Thank colleagues (kudos)").fill("Max")
+    author.get_by_role("option", name=re.compile("Max Member")).click()
+    sheet.get_by_role("button", name="Save kudos").click()
+    expect(sheet).to_be_hidden()
+    expect(article(author, text).locator(".kudos-line")).to_have_text("Kudos to Max Member")
+
+    # Only the author gets the menu entry; the thanked colleague finds the post on their own Profile tab.
+    thanked = _signed_in(new_context, MEMBER)
+    expect(article(thanked, text).locator(".kudos-line")).to_have_text("Kudos to Max Member")
+    expect(article(thanked, text).get_by_role("button", name="Thank colleagues")).to_have_count(0)
+    thanked.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    expect(thanked.get_by_role("heading", name="Kudos received")).to_be_visible()
+    expect(article(thanked, text)).to_be_visible()
+
+    # Changed again: the chosen colleague is there to remove, and the server keeps the empty list.
+    article(author, text).get_by_role("button", name="Thank colleagues").click()
+    sheet.get_by_role("button", name="Remove Max Member").click()
+    sheet.get_by_role("button", name="Save kudos").click()
+    expect(sheet).to_be_hidden()
+    expect(article(author, text).locator(".kudos-line")).to_have_count(0)
+    author.reload()
+    expect(article(author, text)).to_be_visible()
+    expect(article(author, text).locator(".kudos-line")).to_have_count(0)

@@ -239,3 +239,90 @@ def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed
     finally:
         con.close()
     assert row is not None and row[0] >= 1.0 and row[2] > 0.4, row
+
+
+def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page, server, seed_videos) -> None:
+    """Clip 1 loops for more than its length, a swipe leaves it: the server records its view with the
+    time really played (loops add up), and clip 2 counts as seen."""
+    import json
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    prefix = f"Pager views {tag()}"
+    first_id, second_id = seed_videos(2, prefix)
+    sign_in(page, ADMIN)
+    open_videos(page)
+    video = video_of(page, f"{prefix} 1")
+    page.wait_for_function(PLAYING, arg=video.element_handle(), timeout=20_000)
+    # Wait for the 2-second clip to loop back to the start and play half a second more.
+    video.evaluate("""v => new Promise((resolve) => {
+        let looped = false, last = v.currentTime;
+        const check = () => {
+            if (v.currentTime < last - 0.5) looped = true;
+            last = v.currentTime;
+            if (looped && v.currentTime >= 0.5) resolve(); else requestAnimationFrame(check);
+        };
+        check();
+    })""")
+
+    def reports(request) -> bool:
+        if "/api/views" not in request.url or request.method != "POST":
+            return False
+        items = json.loads(request.post_data or "{}").get("items", [])
+        return any(i["post_id"] == first_id and i.get("watched_seconds") for i in items)
+
+    with page.expect_request(reports, timeout=20_000) as sent:
+        swipe_up(page)
+        expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 2", timeout=10_000)
+    items = {i["post_id"]: i for i in json.loads(sent.value.post_data)["items"]}
+    assert 2.0 < items[first_id]["watched_seconds"] < 60 and items[first_id]["duration"] == pytest.approx(2.0, abs=0.2)
+    assert second_id in items, "the clip swiped to counts as seen"
+    assert sent.value.response().status == 204
+
+    con = sqlite3.connect(_DATA[server] / "hallway.sqlite3", timeout=30)
+    try:
+        row = con.execute("SELECT watched_seconds, share FROM post_views WHERE post = ?", (first_id,)).fetchone()
+        seen = con.execute("SELECT COUNT(*) FROM post_views WHERE post = ?", (second_id,)).fetchone()[0]
+    finally:
+        con.close()
+    assert row is not None and row[0] > 2.0 and row[1] > 0.9, row
+    assert seen == 1
+
+
+def test_a_must_read_clip_watched_in_the_pager_unlocks_got_it(page: Page, server, seed_videos) -> None:
+    """The 80% rule of must-read videos counts what the pager played: leaving the screen sends the share."""
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    caption = f"Must-read clip {tag()}"
+    (post_id,) = seed_videos(1, caption)
+    db = _DATA[server] / "hallway.sqlite3"
+    con = sqlite3.connect(db, timeout=30)
+    with con:  # made a must-read announcement for everyone: the Videos feed puts it first
+        con.execute("UPDATE posts SET must_read = 1 WHERE id = ?", (post_id,))
+        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
+    con.close()
+    try:
+        sign_in(page, ADMIN)
+        open_videos(page)
+        expect(page.locator(ACTIVE)).to_contain_text(f"{caption} 1")
+        video = video_of(page, f"{caption} 1")
+        page.wait_for_function(PLAYING, arg=video.element_handle(), timeout=20_000)
+        video.evaluate("""v => new Promise((resolve) => {
+            const played = () => { let s = 0; for (let i = 0; i < v.played.length; i++) s += v.played.end(i) - v.played.start(i); return s; };
+            const check = () => (played() >= 0.9 * v.duration ? resolve() : requestAnimationFrame(check));
+            check();
+        })""")
+        with page.expect_response(lambda r: r.url.endswith(f"/api/announcements/{post_id}/progress"), timeout=20_000) as sent:
+            page.get_by_role("navigation").get_by_role("link", name="Feed").click()
+        assert sent.value.status == 200, sent.value.text()
+        answer = sent.value.json()
+        assert answer["can_acknowledge"] is True and answer["watched"] >= 0.8, answer
+    finally:
+        con = sqlite3.connect(db, timeout=30)
+        with con:  # no must-read left at the head of the Videos feed for the tests after this one
+            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
+            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
+        con.close()

@@ -1,7 +1,7 @@
 // The views batch: one entry per post, watch time only when it grew, failures sent again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { playedSeconds, viewQueue, MAX_BATCH } from '../../pwa/js/lib/view-queue.js';
+import { playClock, playedSeconds, viewQueue, MAX_BATCH } from '../../pwa/js/lib/view-queue.js';
 
 const ranges = (...pairs) => ({ length: pairs.length, start: (i) => pairs[i][0], end: (i) => pairs[i][1] });
 
@@ -59,4 +59,34 @@ test('a failed batch goes back, and a newer figure for the same post wins', () =
   q2.restore(q2.take());
   q2.take();
   assert.equal(q2.watched(3, 4.5, 10), false);
+});
+
+test('playClock counts the time played, not the position, and loops add up', () => {
+  const clock = playClock();
+  clock.mark(0, 0);
+  clock.tick(0.25, 2, 250);
+  clock.tick(1.5, 2, 1500);
+  clock.tick(1.9, 2, 1900);
+  clock.tick(0.1, 2, 2100); // looped: the last 0.1 s and the first 0.1 s
+  clock.tick(1.1, 2, 3100);
+  assert.ok(Math.abs(clock.total - 3.1) < 1e-9, String(clock.total));
+  assert.ok(Math.abs(clock.take() - 3.1) < 1e-9);
+  clock.tick(1.6, 2, 3600);
+  assert.ok(Math.abs(clock.take() - 0.5) < 1e-9, 'take() returns what played since the last take');
+  assert.equal(clock.take(), 0);
+});
+
+test('playClock: a pause, a seek or a new source counts nothing', () => {
+  const clock = playClock();
+  clock.mark(0, 0);
+  clock.tick(1, 10, 1000);
+  clock.tick(1, 10, 61000); // paused for a minute
+  clock.tick(8, 10, 61100); // jumped ahead further than the time that passed
+  clock.tick(8.2, 10, 61300);
+  assert.ok(Math.abs(clock.total - 1.2) < 1e-9, String(clock.total));
+  clock.mark(0, 70000); // the element got a new source
+  clock.tick(0.3, 10, 70300);
+  assert.ok(Math.abs(clock.total - 1.5) < 1e-9, String(clock.total));
+  clock.tick(0.1, NaN, 70500); // backwards without a known length: not a loop
+  assert.ok(Math.abs(clock.total - 1.5) < 1e-9);
 });

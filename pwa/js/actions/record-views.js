@@ -1,6 +1,7 @@
 // Which posts were seen: a card at least half on screen for a second counts once per session,
 // and a video in a card reports how much of it was watched (when it pauses, is scrolled away or
-// the screen closes). Views go out in batches every few seconds and when the app is hidden.
+// the screen closes). The Videos pager reports its own: a clip is seen once it is the visible one,
+// and the seconds it really played (loops add up) when it is left. Views go out in batches every few seconds and when the app is hidden.
 // sendBeacon cannot set the CSRF header, so the last batch is a fetch with keepalive (it
 // outlives the page too).
 import { CSRF_COOKIE, CSRF_HEADER } from '../api/http.js';
@@ -12,37 +13,60 @@ const FLUSH_MS = 5000;
 const seen = new Set(); // post ids already counted in this session
 const queue = viewQueue(); // shared by every screen: a batch cut short by leaving one goes with the next
 
+let flushTimer = null;
+const clipSeconds = new Map(); // post id -> seconds played in the Videos pager this session (loops add up)
+
+/** POST a JSON body that outlives the page (keepalive), with the CSRF header sendBeacon cannot set. */
+export function sendKeepalive(path, body) {
+  const token = readCookie(document.cookie, CSRF_COOKIE);
+  return fetch(path, {
+    method: 'POST',
+    keepalive: true,
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', ...(token ? { [CSRF_HEADER]: token } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Send what is waiting now (the app is hidden, a screen closes); the rest goes with the next batch. */
+export function flushViews() {
+  clearTimeout(flushTimer);
+  flushTimer = null;
+  if (!queue.size) return;
+  const items = queue.take(MAX_BATCH);
+  sendKeepalive('/api/views', { items }).then((response) => {
+    if (!response.ok && response.status >= 500) queue.restore(items); // the server's trouble: another time
+  }, () => queue.restore(items)); // offline: send them another time
+  if (queue.size) flushTimer = setTimeout(flushViews, FLUSH_MS);
+}
+
+const later = () => { flushTimer ??= setTimeout(flushViews, FLUSH_MS); };
+
+/** The post was seen (counted once per session). */
+export function countSeen(id) {
+  if (!id || seen.has(id)) return;
+  seen.add(id);
+  queue.seen(id);
+  later();
+}
+
+/** A pager clip played `seconds` more (of `duration`): its session total is what is reported. */
+export function countClipPlayed(id, seconds, duration) {
+  if (!id) return;
+  const total = (clipSeconds.get(id) || 0) + Math.max(0, Number(seconds) || 0);
+  clipSeconds.set(id, total);
+  seen.add(id);
+  if (queue.watched(id, total, duration)) later();
+}
+
 /** RecordViews(root): watches the <article data-post-id> cards inside root. Returns {flush, destroy}. */
 export function RecordViews(root) {
   const timers = new Map();
-  let flushTimer = null;
-
-  function flush() {
-    clearTimeout(flushTimer);
-    flushTimer = null;
-    if (!queue.size) return;
-    const items = queue.take(MAX_BATCH);
-    const token = readCookie(document.cookie, CSRF_COOKIE);
-    fetch('/api/views', {
-      method: 'POST',
-      keepalive: true,
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', ...(token ? { [CSRF_HEADER]: token } : {}) },
-      body: JSON.stringify({ items }),
-    }).then((response) => {
-      if (!response.ok && response.status >= 500) queue.restore(items); // the server's trouble: another time
-    }, () => queue.restore(items)); // offline: send them another time
-    if (queue.size) flushTimer = setTimeout(flush, FLUSH_MS);
-  }
-
-  const later = () => { flushTimer ??= setTimeout(flush, FLUSH_MS); };
+  const flush = flushViews;
 
   function counted(id) {
     timers.delete(id);
-    if (seen.has(id)) return;
-    seen.add(id);
-    queue.seen(id);
-    later();
+    countSeen(id);
   }
 
   /** A card's video: how long it played in all, reported when it adds a second or more. */

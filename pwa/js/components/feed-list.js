@@ -157,6 +157,7 @@ export function FeedList(root, { query = {}, load = getFeed, label = t('feed.tit
     handlePostAction(event.detail, {
       pinned: () => loadPage({ reset: true }), // the server decides the order: pinned first
       retried: (updated) => addPost(updated),
+      changed: (updated) => addPost(updated),
       deleted(post) {
         removeCard(post.id);
         if (!cards.size && done) setStatus(empty, { write: emptyWrite });

@@ -1,4 +1,4 @@
-// Choosing colleagues by name (the composer's kudos): a combobox over the people directory,
+// Choosing colleagues by name (the kudos of the composer and of a post's menu): a combobox over the people directory,
 // the chosen ones as chips with a remove button. Same keys as the @mention list.
 import { searchPeople } from '../api/people.js';
 import { t } from '../lib/i18n.js';
@@ -7,8 +7,11 @@ import { el, clear, field, nextId } from './dom.js';
 const DEBOUNCE_MS = 180;
 export const MAX_PICKED = 20; // the server's limit of people one post thanks
 
-/** PeoplePicker({label, hint, exclude}) -> {wrap, picked(), clear(), destroy()}; exclude: an id never offered (me). */
-export function PeoplePicker({ label, hint, exclude = null }) {
+/**
+ * PeoplePicker({label, hint, exclude, initial}) -> {wrap, picked(), clear(), destroy()};
+ * exclude: an id never offered (me); initial: people already chosen.
+ */
+export function PeoplePicker({ label, hint, exclude = null, initial = [] }) {
   const listId = nextId('people');
   const { wrap: fieldWrap, input } = field({
     label, hint, type: 'text', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list',
@@ -16,7 +19,7 @@ export function PeoplePicker({ label, hint, exclude = null }) {
   });
   const listbox = el('ul', { id: listId, class: 'mention-list picker-list', role: 'listbox', 'aria-label': label, hidden: true });
   const chips = el('ul', { class: 'chips', 'aria-label': label });
-  const picked = new Map(); // id -> person, in the order chosen
+  const picked = new Map(initial.slice(0, MAX_PICKED).map((person) => [person.id, person])); // id -> person, in the order chosen
   let people = [];
   let active = -1;
   let timer = null;

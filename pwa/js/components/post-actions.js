@@ -5,11 +5,20 @@ import { t } from '../lib/i18n.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { showToast } from './toast.js';
 
-/** handlePostAction(detail, {pinned(updated), deleted(post), retried(updated)}) */
-export async function handlePostAction({ action, post }, { pinned, deleted, retried } = {}) {
+/** handlePostAction(detail, {pinned(updated), deleted(post), retried(updated), changed(updated)}) */
+export async function handlePostAction({ action, post }, { pinned, deleted, retried, changed } = {}) {
   try {
     if (action === 'share') {
       await sharePost(post);
+    } else if (action === 'kudos') {
+      // The sheet and the picker load on first use: they stay out of the first load.
+      const { openKudosSheet } = await import('./kudos-sheet.js');
+      const people = await openKudosSheet(post);
+      if (people) {
+        post.kudos = people;
+        showToast(t('kudos.saved'));
+        await changed?.(post);
+      }
     } else if (action === 'pin') {
       const updated = await togglePin(post);
       await pinned?.(updated);

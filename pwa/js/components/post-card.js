@@ -1,5 +1,5 @@
 // PostCard(article, post, ctx): renders one post into its <article>. Data flows down;
-// intents (share, pin, delete) bubble up as "post-action" CustomEvents for the list to run.
+// intents (share, kudos, pin, delete) bubble up as "post-action" CustomEvents for the list to run.
 // The body of a post is rendered by its kind; video and gallery bodies register through
 // registerKind() (components/media-cards.js).
 import { t, getLanguage } from '../lib/i18n.js';
@@ -95,9 +95,13 @@ function intent(article, action, post) {
     new CustomEvent('post-action', { bubbles: true, detail: { action, post } }));
 }
 
-/** Pin/Unpin and Delete sit in the header, where only those allowed to see them do. */
+/** Kudos (the author's), Pin/Unpin and Delete sit in the header, where only those allowed to see them do. */
 function tools(article, post) {
+  const mine = post.author?.id != null && post.author.id === store.get().me?.id;
   const items = [
+    mine && post.status !== 'failed'
+      ? actionButton('kudos', t('post.kudos'), { onclick: intent(article, 'kudos', post), iconOnly: true })
+      : null,
     post.can_pin
       ? actionButton('pin', t(post.pinned ? 'post.unpin' : 'post.pin'), {
         onclick: intent(article, 'pin', post), iconOnly: true, extraClass: post.pinned ? 'on' : '',

@@ -3,8 +3,11 @@
 // that window gives its element back with src removed and load() called, so the decoder is
 // freed. Each slide paints its blurhash, then the poster; the visible clip plays muted (unless
 // the viewer turned sound on, or prefers reduced motion); tap pauses, double tap likes.
+// Each slide keeps a play clock: when the clip is left (or report() is called) onLeave gets the
+// seconds it really played since the last report, and the share of the clip its element covered.
 import { t, formatNumber } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
+import { playClock, playedSeconds } from '../lib/view-queue.js';
 import { liveWindow, preloadFor, clipSource, indexAt, likeState } from '../lib/pager-model.js';
 import { http } from '../api/http.js';
 import { el } from './dom.js';
@@ -15,14 +18,15 @@ const DOUBLE_TAP_MS = 300;
 const HYDRATE_RADIUS = 2; // blurhash and poster for slides this close to the visible one
 
 /**
- * opts: {label, autoplay, sound: {get, set}, onActive(index, post), onNear(index), onError(err)}
- * Returns {append(posts), scrollTo(index), setSound(on), destroy()}.
+ * opts: {label, autoplay, sound: {get, set}, onActive(index, post), onLeave(post, {seconds, duration, share}),
+ *        onNear(index), onError(err)}
+ * Returns {append(posts), scrollTo(index), setSound(on), report(), destroy()}.
  */
-export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onError }) {
+export function VideoPager(root, { label, autoplay, sound, onActive, onLeave, onNear, onError }) {
   // role=feed once it holds articles: an empty feed is an ARIA error.
   const pager = el('div', { class: 'pager', 'aria-busy': 'false', tabindex: '-1' });
   root.append(pager);
-  const slides = []; // {post, node, video, hydrated, userPaused, parts}
+  const slides = []; // {post, node, video, hydrated, userPaused, clock, parts}
   const pool = [];
   let active = -1;
   let frame = 0;
@@ -36,7 +40,9 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onE
     video.muted = true; // autoplay needs the property, not only the attribute
     video.addEventListener('timeupdate', () => {
       const s = slideFor(video);
-      if (s && video.duration) s.parts.bar.style.transform = `scaleX(${video.currentTime / video.duration})`;
+      if (!s) return;
+      s.clock.tick(video.currentTime, video.duration, performance.now());
+      if (video.duration) s.parts.bar.style.transform = `scaleX(${video.currentTime / video.duration})`;
     });
     for (const type of ['play', 'pause', 'playing']) {
       video.addEventListener(type, () => { const s = slideFor(video); if (s) paintState(s); });
@@ -55,6 +61,7 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onE
     video.setAttribute('aria-label', model.alt || t('post.video'));
     video.preload = 'metadata';
     video.src = source.url;
+    s.clock.mark(0, performance.now()); // a new source starts at 0: no step from where the last one was
     s.video = video;
     s.parts.stage.append(video);
   }
@@ -119,8 +126,19 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onE
     }
   }
 
+  /** Tell onLeave what the slide played since the last report (before its element may be released). */
+  function report(s) {
+    if (!s) return;
+    const { video } = s;
+    const duration = video?.duration || s.post.media?.[0]?.duration || 0;
+    if (video) s.clock.tick(video.currentTime, video.duration, performance.now());
+    const share = video?.duration ? Math.min(1, playedSeconds(video.played) / video.duration) : 0;
+    onLeave?.(s.post, { seconds: s.clock.take(), duration, share });
+  }
+
   function setActive(index) {
     if (index === active || index < 0 || index >= slides.length) return;
+    report(slides[active]);
     slides[active]?.node.removeAttribute('data-active');
     active = index;
     updateWindow();
@@ -198,7 +216,7 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onE
   }
 
   function build(post) {
-    const s = { post, video: null, hydrated: false, userPaused: false };
+    const s = { post, video: null, hydrated: false, userPaused: false, clock: playClock() };
     const author = post.author || {};
     const stage = el('div', { class: 'clip-stage' });
     const bar = el('span');
@@ -282,7 +300,10 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onNear, onE
       if (on && s?.video?.paused && !s.userPaused && autoplay) play(s);
     },
     count: () => slides.length,
+    /** The visible clip's watch time so far (the app goes to the background). */
+    report: () => report(slides[active]),
     destroy() {
+      report(slides[active]);
       document.removeEventListener('keydown', onKey);
       cancelAnimationFrame(frame);
       clearTimeout(targetTimer);

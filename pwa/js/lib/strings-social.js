@@ -53,6 +53,10 @@ export const SOCIAL_STRINGS = {
     'follow.noKudos': 'No kudos yet.',
     'follow.done': 'You now follow {name}: their posts appear in your Following feed.',
     'follow.undone': 'You no longer follow {name}.',
+    'kudos.title': 'Kudos',
+    'kudos.intro': 'Thank the colleagues who helped. They are shown on the post and on their profiles.',
+    'kudos.save': 'Save kudos',
+    'kudos.saved': 'Kudos saved.',
   },
   de: {
     'sheet.close': 'Schließen',
@@ -104,6 +108,10 @@ export const SOCIAL_STRINGS = {
     'follow.noKudos': 'Noch keine Kudos.',
     'follow.done': 'Du folgst jetzt {name}: die Beiträge erscheinen in deinem Feed „Gefolgt“.',
     'follow.undone': 'Du folgst {name} nicht mehr.',
+    'kudos.title': 'Kudos',
+    'kudos.intro': 'Danke den Kolleginnen und Kollegen, die geholfen haben. Sie stehen am Beitrag und in ihrem Profil.',
+    'kudos.save': 'Kudos speichern',
+    'kudos.saved': 'Kudos gespeichert.',
   },
 };
 

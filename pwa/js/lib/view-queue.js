@@ -12,6 +12,42 @@ export function playedSeconds(ranges) {
   return total;
 }
 
+const SLACK = 0.5; // seconds: timeupdate fires every 15-250 ms, so a step may run a little ahead of the clock
+
+/**
+ * playClock(): the seconds a clip really played, from its position at each timeupdate and the
+ * wall clock (ms). A forward step counts; a loop's wrap counts the end and the new start, so loops
+ * add up; a step longer than the time that passed (a seek, a new source) counts nothing.
+ * mark(position, at) sets where the next step starts; take() returns what played since the last take.
+ */
+export function playClock() {
+  let last = null;
+  let total = 0;
+  let taken = 0;
+  return {
+    mark(position, at) {
+      last = { position, at };
+    },
+    tick(position, duration, at) {
+      if (last) {
+        const elapsed = Math.max(0, (at - last.at) / 1000);
+        let step = position - last.position;
+        if (step < 0 && duration > 0) step = duration - last.position + position; // looped to the start
+        if (step > 0 && step <= elapsed + SLACK) total += step;
+      }
+      last = { position, at };
+    },
+    get total() {
+      return total;
+    },
+    take() {
+      const played = total - taken;
+      taken = total;
+      return played;
+    },
+  };
+}
+
 const round = (seconds) => Math.round(seconds * 10) / 10;
 
 /** viewQueue(): seen(id), watched(id, seconds, duration), take(max) -> items, restore(items), size. */

@@ -20,6 +20,7 @@ export function PostView(main, ctx) {
     holder.addEventListener('post-action', (event) => handlePostAction(event.detail, {
       pinned: (updated) => card.update(updated),
       retried: (updated) => card.update(updated),
+      changed: (updated) => card.update(updated),
       deleted: () => ctx.navigate(routeHash('feed')),
     }));
   }, (err) => {

@@ -1,4 +1,5 @@
-// Own profile: the form, the language, sign out, and for admins "Invite a colleague".
+// Own profile: the form, the language, sign out, for admins "Invite a colleague", and the kudos
+// received (as a colleague sees them on one's profile page).
 import { saveProfile, changeLanguage, createInviteLink } from '../actions/profile.js';
 import { signOut } from '../actions/session.js';
 import { copyText } from '../actions/posts.js';
@@ -115,6 +116,8 @@ export function ProfileView(main, ctx) {
     },
   }, t('profile.signOut'));
   const card = PersonCard(el('section', { class: 'card profile-card' }), me);
+  const kudosHeading = el('h2', { class: 'section-title', hidden: true });
+  const kudosHolder = el('section', { class: 'feed' });
   append(main, [
     card,
     el('p', { class: 'hint center' },
@@ -128,8 +131,24 @@ export function ProfileView(main, ctx) {
       : null,
     me.role === 'admin' ? inviteForm() : null,
     el('div', { class: 'card form' }, signOutButton),
+    kudosHeading,
+    kudosHolder,
   ]);
-  return store.subscribe((state, prev) => {
+  let alive = true;
+  let kudos = null;
+  // The list and its strings load with their module: the profile itself shows at once.
+  import('../components/follow-panel.js').then(({ KudosList }) => {
+    if (!alive) return;
+    kudosHeading.textContent = t('follow.kudosTitle');
+    kudosHeading.hidden = false;
+    kudos = KudosList(kudosHolder, me);
+  }).catch(() => {}); // offline and never loaded: the rest of the profile still works
+  const unsubscribe = store.subscribe((state, prev) => {
     if (state.me && state.me !== prev.me) PersonCard(card, state.me);
   });
+  return () => {
+    alive = false;
+    unsubscribe();
+    kudos?.destroy();
+  };
 }

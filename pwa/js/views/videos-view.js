@@ -1,6 +1,11 @@
 // Videos: every published clip in a full-height vertical pager, newest first, loaded page by
-// page as the viewer nears the end; coming back resumes at the clip they left.
+// page as the viewer nears the end; coming back resumes at the clip they left. A clip counts as
+// seen once it is the visible one; the seconds it played go out when it is left, the screen is
+// left or the app is hidden, and a must-read's share watched unlocks its "Got it".
 import { getFeed } from '../api/posts.js';
+import { countClipPlayed, countSeen, flushViews, sendKeepalive } from '../actions/record-views.js';
+import { store } from '../actions/app-state.js';
+import { mustReadModel } from '../lib/announce-model.js';
 import { t } from '../lib/i18n.js';
 import { errorMessage } from '../lib/errors.js';
 import { routeHash } from '../lib/router.js';
@@ -43,13 +48,21 @@ export function VideosView(main, ctx) {
   let done = false;
   let loading = null;
   let alive = true;
+  const saved = position.load();
+  let restoring = Boolean(saved);
 
   const pager = VideoPager(holder, {
     label: t('videos.title'),
     autoplay: !reduceMotion,
     sound,
     onActive(index, post) {
+      if (restoring) return; // the first clip shows only until the pager jumps to where the viewer was
       position.save({ id: post.id, index });
+      countSeen(post.id);
+    },
+    onLeave(post, { seconds, duration, share }) {
+      if (seconds > 0) countClipPlayed(post.id, seconds, duration);
+      mustReadProgress(post, share);
     },
     onNear() {
       loadMore();
@@ -58,6 +71,20 @@ export function VideosView(main, ctx) {
       showToast(errorMessage(err, t));
     },
   });
+
+  /** A must-read clip watched further than the server knows: tell announcements (the 80% rule). */
+  function mustReadProgress(post, share) {
+    if (mustReadModel(post, store.get().me?.id)?.state !== 'watch' || !(share > (post.watched || 0) + 0.01)) return;
+    post.watched = share;
+    const path = `/api/announcements/${encodeURIComponent(post.id)}/progress`;
+    sendKeepalive(path, { fraction: Math.round(share * 1000) / 1000 }).catch(() => {}); // lost: watched again next time
+  }
+
+  // The app goes to the background (or the page away): what the visible clip played so far, sent now.
+  const background = () => { pager.report(); flushViews(); };
+  const onVisibility = () => { if (document.visibilityState === 'hidden') background(); };
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('pagehide', background);
 
   function setStatus(text, retry = false) {
     status.replaceChildren(...[
@@ -89,7 +116,6 @@ export function VideosView(main, ctx) {
   }
 
   async function start() {
-    const saved = position.load();
     await loadMore();
     if (!saved) return;
     // Load pages until the clip the viewer left is there (or we give up), then jump to it.
@@ -98,14 +124,21 @@ export function VideosView(main, ctx) {
     while (alive && (found = where()) < 0 && !done && pager.count() < Math.min(RESTORE_LIMIT, saved.index + PAGE * 2)) {
       await loadMore();
     }
+    restoring = false;
     if (!alive || !pager.count()) return;
-    pager.scrollTo(found >= 0 ? found : Math.min(saved.index, pager.count() - 1));
+    const index = found >= 0 ? found : Math.min(saved.index, pager.count() - 1);
+    pager.scrollTo(index);
+    countSeen(Number(holder.querySelectorAll('.clip')[index]?.dataset.postId)); // also when it was already the first
+
   }
   start();
 
   return () => {
     alive = false;
     document.body.classList.remove('videos-mode');
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('pagehide', background);
     pager.destroy();
+    flushViews();
   };
 }

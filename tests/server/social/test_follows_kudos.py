@@ -63,6 +63,11 @@ async def test_kudos_show_on_the_profile(clients, users, notified):
     await a.put(f"/api/posts/{p['id']}/kudos", json={"user_ids": [cay["id"]]})
     assert (await a.get(f"/api/people/{bob['id']}/kudos")).json()["items"] == []
     assert len(notified.of("kudos")) == 1
+    # The post menu's sheet may also empty the list: nobody is thanked any more.
+    emptied = await a.put(f"/api/posts/{p['id']}/kudos", json={"user_ids": []})
+    assert emptied.status_code == 200 and emptied.json()["people"] == []
+    assert (await a.get(f"/api/posts/{p['id']}")).json()["kudos"] == []
+    assert (await a.get(f"/api/people/{cay['id']}/kudos")).json()["items"] == []
     posts = (await a.get(f"/api/people/{ann['id']}/posts")).json()["items"]
     assert [item["id"] for item in posts] == [p["id"]]
 
