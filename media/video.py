@@ -7,10 +7,10 @@ import av
 from av.video.frame import PictureType
 from PIL import Image
 
-from .errors import DAMAGED, MediaError, frame_too_large, too_long
+from .errors import DAMAGED, MediaError, NotEligible, frame_too_large, too_long
 from .formats import open_av
 from .probe import video_stream
-from .profiles import FPS_CAP, Limits, Rendition, ladder
+from .profiles import FPS_CAP, Limits, Rendition, ladder, quick
 from .thumbs import blurhash_of, interest
 
 __all__ = ["POSTER_AT", "check_limits", "decoded_short", "frame_image", "poster_entry", "transcode"]
@@ -87,7 +87,7 @@ class _Output:
         ctx.color_primaries = ctx.color_trc = ctx.colorspace = _BT709
         ctx.color_range = _MPEG_RANGE
         video.options = {
-            "preset": "veryfast", "crf": str(rendition.crf), "maxrate": str(rendition.maxrate),
+            "preset": rendition.preset, "crf": str(rendition.crf), "maxrate": str(rendition.maxrate),
             "bufsize": str(rendition.maxrate * 2), "profile": "high", "g": str(int(rate * 2)),
         }
         self.video = video
@@ -185,10 +185,20 @@ def _discard(outputs: list[_Output]) -> None:
             pass  # half-written files are deleted anyway
 
 
-def transcode(path, demuxer: str, info: dict, outdir: Path, limits: Limits, loop: bool = False) -> dict:
-    """Write every rendition and the poster into outdir; return the manifest."""
+def transcode(path, demuxer: str, info: dict, outdir: Path, limits: Limits, loop: bool = False,
+              fast: bool = False) -> dict:
+    """Write every rendition and the poster into outdir; return the manifest.
+
+    fast: only the quick rendition (the light rung at x264's superfast), a fast-start manifest
+    for sources that cannot be remuxed; NotEligible when the ladder is a single rung anyway.
+    """
     check_limits(info, limits)
     renditions = ladder(info["width"], info["height"])
+    if fast:
+        first = quick(info["width"], info["height"])
+        if first is None or loop:
+            raise NotEligible("the full ladder is as quick to make")
+        renditions = [first]
     try:
         source = open_av(path, demuxer)
     except av.error.FFmpegError:
@@ -216,9 +226,11 @@ def transcode(path, demuxer: str, info: dict, outdir: Path, limits: Limits, loop
     if not candidates or decoded_short(end, info["duration"]):
         raise MediaError(DAMAGED)
     poster = max(candidates, key=interest)
+    # The item's size is the full ladder's, so the layout does not jump when the ladder swaps in.
+    feed = ladder(info["width"], info["height"])[0]
     return {
-        "kind": "video", "width": renditions[0].width, "height": renditions[0].height,
+        "kind": "video", "width": feed.width, "height": feed.height,
         "duration": round(end, 3), "has_audio": audio is not None, "loop": loop,
         "blurhash": blurhash_of(poster), "poster": poster_entry(poster, outdir),
-        "renditions": entries, "variants": [], "fast_start": False,
+        "renditions": entries, "variants": [], "fast_start": fast,
     }
