@@ -53,6 +53,8 @@ export const SOCIAL_STRINGS = {
     'follow.noKudos': 'No kudos yet.',
     'follow.done': 'You now follow {name}: their posts appear in your Following feed.',
     'follow.undone': 'You no longer follow {name}.',
+    'compose.share.failed': 'The shared files could not be kept on this phone. Please add them here.',
+    'compose.share.unavailable': 'Sharing reached Hallway before the app was ready on this phone. Please add the files here.',
   },
   de: {
     'sheet.close': 'Schließen',
@@ -104,6 +106,8 @@ export const SOCIAL_STRINGS = {
     'follow.noKudos': 'Noch keine Kudos.',
     'follow.done': 'Du folgst jetzt {name}: die Beiträge erscheinen in deinem Feed „Gefolgt“.',
     'follow.undone': 'Du folgst {name} nicht mehr.',
+    'compose.share.failed': 'Die geteilten Dateien konnten auf diesem Telefon nicht gespeichert werden. Bitte fügen Sie sie hier hinzu.',
+    'compose.share.unavailable': 'Das Teilen hat Hallway erreicht, bevor die App auf diesem Telefon bereit war. Bitte fügen Sie die Dateien hier hinzu.',
   },
 };
 
