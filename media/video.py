@@ -53,12 +53,18 @@ def _graph(stream, feed: Rendition, rotation: int, hdr: str | None) -> av.filter
     graph = av.filter.Graph()
     # Scale in the stored orientation first: rotating 720p is far cheaper than rotating 4K.
     width, height = (feed.height, feed.width) if rotation in (90, 270) else (feed.width, feed.height)
-    args = f"w={width}:h={height}:out_color_matrix=bt709:out_range=tv"
+    args = "out_color_matrix=bt709:out_range=tv"
+    chain = [graph.add_buffer(template=stream)]
     if hdr:
-        # FFmpeg 8's scale converts transfer and primaries itself (zscale is not in the wheel).
+        # FFmpeg 8's scale converts transfer and primaries itself (zscale is not in the wheel), but
+        # slowly: 47 of 60 CPU seconds for a 30 s 1080p clip done in one step. Downscaled first (still
+        # 10-bit HDR) it converts a fraction of the pixels: a quarter of the time at 720p, an eighth at 360p.
         transfer = "smpte2084" if hdr == "pq" else "arib-std-b67"
+        chain += [graph.add("scale", f"w={width}:h={height}"), graph.add("format", "yuv420p10le")]
         args += f":in_transfer={transfer}:in_primaries=bt2020:out_transfer=bt709:out_primaries=bt709"
-    chain = [graph.add_buffer(template=stream), graph.add("scale", args)]
+    else:
+        args = f"w={width}:h={height}:{args}"
+    chain.append(graph.add("scale", args))
     # FFmpeg states display rotation counter-clockwise; undo it in the pixels.
     if rotation == 270:
         chain.append(graph.add("transpose", "clock"))
