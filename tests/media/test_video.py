@@ -169,6 +169,9 @@ def test_fast_start_of_hevc_is_one_quick_light_rendition(big_hevc_clip, tmp_path
     image, frame = _first_image(out)
     assert top_is_red(image) and frame.rotation == 0
     assert top_is_red(_first_image(tmp_path / "quick" / "poster.webp")[0])
+    # Frames nothing refers to may be skipped (a lower frame rate), but the clip still runs to its end.
+    whole = _streams(tmp_path / "full" / "360p.mp4")
+    assert len(facts["times"]) <= len(whole["times"]) and facts["times"][-1] > whole["times"][-1] - 0.2
     # x264 records its settings in the stream: the quick copy used the faster preset.
     assert b"subme=1 " in out.read_bytes() and b"subme=1 " not in (tmp_path / "full" / "360p.mp4").read_bytes()
 
