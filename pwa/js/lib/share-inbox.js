@@ -2,6 +2,7 @@
 // takes it: its own small database, so the worker never has to upgrade the draft's. Loaded on
 // demand: only the composer needs it.
 import { done, finished } from './draft-store.js';
+
 const SHARE_DB = 'hallway-share';
 const SHARE_STORE = 'inbox';
 const SHARE_KEY = 'pending';
