@@ -17,7 +17,7 @@ clock starts when the last PATCH is answered; then POST /api/posts, GET /api/pos
 50 ms until it is published with a rendition, and a `Range: bytes=0-1` GET of that rendition
 answered 206 stops it. Two clips: a 30 s 1080x1920 H.264+AAC phone clip (bench/transcode.py's,
 the fast start path; target <= 3 s) and an iPhone-style HEVC Main 10 HLG clip, coded 1920x1080 with
-a 90-degree display rotation, in a .mov (the full transcode; target <= 20 s).
+a 90-degree display rotation, in a .mov (no remux possible: a quick 360p rendition first; target <= 20 s).
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ async def until_playable(client, headers: dict[str, str], upload_id: str, began:
         raise SystemExit(f"Range GET of {item['renditions'][0]['url']}: {first.status_code}, expected 206")
     result = {"posted": posted, "playable": time.perf_counter() - began, "fast_start": item.get("fast_start", False),
               "renditions": [r["name"] for r in item["renditions"]]}
-    # Not the figure measured, but worth knowing: when the proper renditions replace a fast-start copy.
+    # Not the figure measured, but worth knowing: when the proper renditions replace a fast-start (or quick) copy.
     while item.get("fast_start") and time.perf_counter() < deadline:
         await asyncio.sleep(0.2)
         item = (await client.get(f"/api/posts/{post_id}")).json()["media"][0]
@@ -290,10 +290,14 @@ async def playable_async(args) -> None:
 
     with tempfile.TemporaryDirectory(prefix="hallway-bench-playable-") as tmp:
         work = Path(tmp)
-        h264, hevc = work / "phone.mp4", work / "iphone.mov"
+        # --clip-dir keeps the two clips for the next run: making them takes minutes on a busy machine.
+        clip_dir = Path(args.clip_dir) if args.clip_dir else work
+        clip_dir.mkdir(parents=True, exist_ok=True)
+        h264, hevc = clip_dir / "phone.mp4", clip_dir / "iphone.mov"
         started = time.perf_counter()
-        make_clip(h264)
-        make_hevc_clip(h264, hevc)
+        if not (h264.exists() and hevc.exists()):
+            make_clip(h264)
+            make_hevc_clip(h264, hevc)
         print(f"\nupload complete -> playable post ({args.rounds} round(s); clips made in {time.perf_counter() - started:.0f} s)")
         clips = [("30 s 1080x1920 H.264+AAC", h264), ("30 s iPhone-style HEVC 10-bit HLG", hevc)]
         targets = {clips[0][0]: 3.0, clips[1][0]: 20.0}
@@ -409,6 +413,7 @@ def main() -> None:
     parser.add_argument("--chunk-mb", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--playable-only", action="store_true", help="only the upload-complete-to-playable part")
+    parser.add_argument("--clip-dir", help="make the playable part's clips here once and reuse them")
     parser.add_argument("--no-playable", action="store_true", help="only the upload throughput part")
     parser.add_argument("--baseline-server", nargs=2, metavar=("PORT", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()

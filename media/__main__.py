@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     process_cmd = commands.add_parser("process", help="write the outputs and OUTDIR/manifest.json")
     process_cmd.add_argument("file")
     process_cmd.add_argument("outdir")
-    process_cmd.add_argument("--fast-start", action="store_true", help="remux only, for feed-ready H.264")
+    process_cmd.add_argument("--fast-start", action="store_true", help="the quick first output: a remux of feed-ready H.264, else one light rendition")
     args = parser.parse_args(argv)
     limits = Limits.from_env()
     try:

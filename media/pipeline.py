@@ -27,10 +27,15 @@ def build(path: str | os.PathLike, staging: Path, limits: Limits, fast_start: bo
         if fast_start:
             raise NotEligible("images are processed directly")
         return process_image(path, staging, limits)
-    if fast_start:
-        return remux(path, sniffed.demuxer, info, staging, limits)
     # An animated GIF arrives here as a video: it becomes a looping MP4.
-    return transcode(path, sniffed.demuxer, info, staging, limits, loop=sniffed.kind == "gif")
+    loop = sniffed.kind == "gif"
+    if fast_start:
+        try:
+            return remux(path, sniffed.demuxer, info, staging, limits)
+        except NotEligible:
+            # HEVC, VP9, 10-bit...: a quick light rendition first (NotEligible if it would not be quicker).
+            return transcode(path, sniffed.demuxer, info, staging, limits, loop=loop, fast=True)
+    return transcode(path, sniffed.demuxer, info, staging, limits, loop=loop)
 
 
 def stage(outdir: str | os.PathLike) -> tuple[Path, Path, bool]:

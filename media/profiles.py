@@ -1,13 +1,15 @@
 """Limits and the rendition ladder: pure data, no I/O."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
-__all__ = ["FPS_CAP", "Limits", "Rendition", "ladder"]
+__all__ = ["FPS_CAP", "QUICK_PRESET", "Limits", "Rendition", "ladder", "quick"]
 
 # Feed playback never needs more; 60 fps phone clips halve their size.
 FPS_CAP = Fraction(30)
+# x264 speed of the quick first rendition: it plays for a minute, then the ladder replaces it.
+QUICK_PRESET = "superfast"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Rendition:
     crf: int
     maxrate: int
     audio_bitrate: int
+    preset: str = "veryfast"
 
 
 # (short side, crf, maxrate, audio bitrate): the feed rendition, then the Save-Data one.
@@ -70,3 +73,12 @@ def ladder(width: int, height: int) -> list[Rendition]:
             continue  # a small source: the lighter rung would be the same size
         out.append(Rendition(f"{min(w, h)}p", w, h, crf, maxrate, audio))
     return out
+
+
+def quick(width: int, height: int) -> Rendition | None:
+    """The ladder's light rung encoded fast, published before the full ladder; None when the
+    ladder is that one rung already (a small source: the full transcode is as quick)."""
+    rungs = ladder(width, height)
+    if len(rungs) < 2:
+        return None
+    return replace(rungs[-1], name="quick", preset=QUICK_PRESET)

@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v4';
+const VERSION = 'v5';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -45,6 +45,7 @@ const SHELL = [
   'js/lib/announce-strings.js',
   'js/lib/compose.js',
   'js/lib/draft-store.js',
+  'js/lib/share-inbox.js',
   'js/lib/errors.js',
   'js/lib/i18n.js',
   'js/lib/linkify.js',
@@ -151,10 +152,72 @@ async function shellFirst(request) {
   return cached || fetch(request);
 }
 
+// Web Share Target ("Share → Hallway" from the phone's gallery, manifest share_target): the
+// files go into IndexedDB and the composer picks them up as if picked (js/lib/share-inbox.js
+// readShared reads what is written here; a classic service worker cannot import that module).
+// Without this worker the server answers the same URL with a redirect and a message.
+const SHARE_PATH = '/share-target';
+const SHARE_DB = 'hallway-share';
+const SHARE_STORE = 'inbox';
+const SHARE_KEY = 'pending';
+
+function idbRequest(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Keep one share ({files, text, at}) for the composer; a newer share replaces an unread one. */
+async function saveShare(entry) {
+  const open = self.indexedDB.open(SHARE_DB, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore(SHARE_STORE);
+  const db = await idbRequest(open);
+  try {
+    const tx = db.transaction(SHARE_STORE, 'readwrite');
+    tx.objectStore(SHARE_STORE).put(entry, SHARE_KEY);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error('IndexedDB transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The shared title, text and link as one message, each once (apps repeat the link in the text). */
+function sharedText(form) {
+  const parts = [];
+  for (const name of ['title', 'text', 'url']) {
+    const value = String(form.get(name) || '').trim();
+    if (value && !parts.some((part) => part.includes(value))) parts.push(value);
+  }
+  return parts.join('\n');
+}
+
+async function receiveShare(request) {
+  let outcome = 'received';
+  try {
+    const form = await request.formData();
+    const files = form.getAll('media').filter((file) => typeof file !== 'string' && file.size > 0);
+    await saveShare({ files, text: sharedText(form), at: Date.now() });
+  } catch (err) {
+    console.warn('share target', err); // a body too large for memory, or IndexedDB refused: say so
+    outcome = 'failed';
+  }
+  // 303: the composer is fetched with GET, and a reload does not post the files again.
+  return Response.redirect(new URL(`#/new?share=${outcome}`, self.registration.scope).href, 303);
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
+  if (request.method === 'POST' && url.pathname === SHARE_PATH && url.origin === self.location.origin) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
+  if (request.method !== 'GET') return;
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/')) {
     // Network only for every other API call: nothing else is cached.

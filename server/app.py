@@ -31,7 +31,7 @@ from server.live.controllers import live
 from server.people.controllers import PeopleController
 from server.notifications.controllers import NotificationController
 from server.push.controllers import PushController
-from server.posts.controllers import PostController
+from server.posts.controllers import PostController, share_target
 from server.search.controllers import search
 from server.social import listeners as social_listeners  # noqa: F401  (tags and mentions on publish)
 from server.social.controllers import SocialController
@@ -125,7 +125,7 @@ def create_app(*, engine=None) -> Litestar:
     handlers = [
         health, feed, SessionController, MeController, InviteController,
         AnnouncementController, acknowledge_post,
-        UploadController, media, PostController, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
+        UploadController, media, PostController, share_target, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
     ]
     pwa = pwa_dir(settings.pwa_dir)
     if pwa.is_dir():

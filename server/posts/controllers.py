@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, delete, get, post, put
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar import Controller, Request, delete, get, post, put, route
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_303_SEE_OTHER
 
 from server.lib.guards import viewer_of
 from server.posts import services
 from server.posts.schemas import NewPost, PinIn, PostOut
 
-__all__ = ["PostController"]
+__all__ = ["PostController", "SHARE_TARGET", "share_target"]
+
+SHARE_TARGET = "/share-target"  # the manifest's share_target action; pwa/sw.js answers it first
 
 
 class PostController(Controller):
@@ -45,3 +48,15 @@ class PostController(Controller):
     async def unpin(self, request: Request, post_id: int) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.set_pin(viewer, post_id, False), viewer)
+
+
+@route(
+    SHARE_TARGET, http_method=["GET", "POST"], operation_id="shareTarget", include_in_schema=False,
+    # Public and without CSRF: it reads nothing (not the body, which may be a 500 MB video; Litestar's
+    # CSRF check would parse the form to look for a token) and only redirects.
+    opt={"role": "public", "exclude_from_csrf": True}, tags=["posts"],
+)
+async def share_target() -> Redirect:
+    """"Share → Hallway" when the service worker is not running (first visit, an old browser):
+    send the person to the composer with a message instead of a 404 or 405; their files were not kept."""
+    return Redirect("/#/new?share=unavailable", status_code=HTTP_303_SEE_OTHER)

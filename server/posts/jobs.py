@@ -1,7 +1,8 @@
 """process-post: make a post's media feed-ready, publish it, then swap in the proper renditions.
 
-A video that is already H.264/AAC is remuxed with +faststart and published within seconds;
-the full transcode follows and replaces it. Safe to run twice: finished items are skipped.
+A video that is already H.264/AAC is remuxed with +faststart and published within seconds; any
+other large enough video (HEVC, VP9, 10-bit) gets one quick light rendition first (media decides,
+`fast_start=True` either way). The full transcode follows and replaces it. Safe to run twice: finished items are skipped.
 A file media rejects ends the job at once (Permanent); crashes are retried; either way
 `gave_up` tells the author.
 """
@@ -62,7 +63,7 @@ def _later(publish_at: datetime | None) -> bool:
 
 
 async def _video(post_id: int, fast_start: bool, item: dict) -> None:
-    """Fast start first when the post is waiting to be seen now, then the full transcode."""
+    """Fast start (remux or quick rendition) first when the post is waiting to be seen now, then the full transcode."""
     if item["status"] == READY and not item["fast_start"]:
         return
     if fast_start and item["status"] != READY:

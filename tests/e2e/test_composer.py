@@ -273,3 +273,56 @@ def test_photos_with_alt_text_in_the_chosen_order_become_a_gallery(page: Page, t
     expect(images.nth(1)).to_have_attribute("alt", "A red door")
     expect(images.first).to_have_attribute("srcset", re.compile(r"^/media/\S+ \d+w"))
     expect(card.get_by_role("button", name="Photo 2 of 2")).to_be_visible()
+
+
+def test_a_failed_post_says_why_and_offers_retry_and_delete(new_context, tmp_path: Path) -> None:
+    """A cut-off clip: the author reads the reason on the post at the top of the feed; Retry puts
+    it back to processing (the worker fails it again, in the same words); Delete removes it."""
+    clip = make_clip(tmp_path / "tunnel.webm", codec="libvpx-vp9", fmt="webm", audio="libopus", seconds=1.0)
+    cut = tmp_path / "cut-off.webm"
+    cut.write_bytes(clip.read_bytes()[: clip.stat().st_size * 6 // 10])
+    context = new_context()
+    # Page timers under the test's control: paused, the feed's 3 s poll of processing posts waits.
+    context.clock.install()
+    page = context.new_page()
+    sign_in(page, MEMBER)
+    open_composer(page)
+    text = unique("Cut off in the tunnel")
+    page.get_by_label("Message").fill(text)
+    page.get_by_label("Add photos or video").set_input_files(str(cut))
+    expect(page.get_by_role("button", name="Post", exact=True)).to_be_enabled(timeout=20_000)
+    with page.expect_response(lambda r: r.url.endswith("/api/posts") and r.request.method == "POST") as made:
+        page.get_by_role("button", name="Post", exact=True).click()
+    post_id = made.value.json()["id"]
+
+    card = article(page, text)
+    reason = "This post could not be published: The file is damaged or incomplete."
+    expect(card.get_by_text(reason)).to_be_visible(timeout=60_000)
+    assert page.get_by_role("article").first.text_content() == card.text_content()  # at the top of the feed
+    note = card.locator(".note.error")  # the header's Delete tool is there too
+    expect(note).to_contain_text(reason)
+    retry, delete = note.get_by_role("button", name="Retry"), note.get_by_role("button", name="Delete")
+    expect(retry).to_be_visible()
+    expect(delete).to_be_visible()
+
+    page.clock.pause_at(int(time.time() * 1000) + 1000)
+    with page.expect_response(lambda r: r.url.endswith(f"/api/posts/{post_id}/retry")) as answer:
+        retry.click()
+    assert answer.value.status == 200 and answer.value.json()["status"] == "processing"
+    # Back to processing, without the buttons, until the worker has been at it again.
+    expect(card.get_by_text("Processing your video")).to_be_visible()
+    expect(retry).to_have_count(0)
+    expect(card.get_by_text(reason)).to_have_count(0)
+    page.clock.resume()
+    expect(card.get_by_text(reason)).to_be_visible(timeout=60_000)
+
+    delete.click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(card).to_have_count(0)
+    expect(page.get_by_text("Post deleted.")).to_be_visible()
+    assert page.request.get(f"/api/posts/{post_id}").status == 404
+    page.reload()
+    expect(page.get_by_role("heading", name="Feed", level=1)).to_be_visible()
+    expect(page.locator(".post-list")).to_have_attribute("aria-busy", "false")
+    expect(page.locator(".list-status")).not_to_have_text("")  # loaded: the end of the feed, or "No posts yet"
+    expect(article(page, text)).to_have_count(0)

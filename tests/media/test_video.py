@@ -7,7 +7,7 @@ import pytest
 
 import media
 
-from .makers import box_order, top_is_red
+from .makers import box_order, make_clip, top_is_red
 
 
 def _first_image(path: Path):
@@ -141,6 +141,43 @@ def test_fast_start_remuxes_without_reencoding(plain_clip, tmp_path):
 
 def test_fast_start_refuses_what_needs_a_reencode(hlg_clip, heic_photo, tmp_path):
     for path in (hlg_clip, heic_photo):
+        with pytest.raises(media.NotEligible):
+            media.process(path, tmp_path / path.stem, fast_start=True)
+        assert not (tmp_path / path.stem).exists()
+
+
+@pytest.fixture(scope="module")
+def big_hevc_clip(media_dir) -> Path:
+    """An iPhone-style 10-bit HLG HEVC clip large enough for a two-rung ladder, sideways."""
+    return make_clip(media_dir / "iphone-480.mov", codec="libx265", pix_fmt="yuv420p10le", hlg=True,
+                     width=854, height=480, seconds=1.0, rotation=-90, bar="left")
+
+
+def test_fast_start_of_hevc_is_one_quick_light_rendition(big_hevc_clip, tmp_path):
+    quick = media.process(big_hevc_clip, tmp_path / "quick", fast_start=True)
+    assert quick["fast_start"] is True
+    assert [(r["name"], r["width"], r["height"]) for r in quick["renditions"]] == [("quick", 360, 640)]
+    full = media.process(big_hevc_clip, tmp_path / "full")
+    assert full["fast_start"] is False and [r["name"] for r in full["renditions"]] == ["480p", "360p"]
+    # The item keeps the full ladder's size, so nothing jumps when the ladder replaces the quick copy.
+    assert (quick["width"], quick["height"]) == (full["width"], full["height"]) == (480, 854)
+    assert quick["duration"] == pytest.approx(full["duration"], abs=0.05)
+    out = tmp_path / "quick" / quick["renditions"][0]["file"]
+    facts = _streams(out)
+    assert (facts["codec"], facts["pix_fmt"], facts["audio"]) == ("h264", "yuv420p", "aac")
+    assert box_order(out)[:2] == ["ftyp", "moov"]
+    image, frame = _first_image(out)
+    assert top_is_red(image) and frame.rotation == 0
+    assert top_is_red(_first_image(tmp_path / "quick" / "poster.webp")[0])
+    # Frames nothing refers to may be skipped (a lower frame rate), but the clip still runs to its end.
+    whole = _streams(tmp_path / "full" / "360p.mp4")
+    assert len(facts["times"]) <= len(whole["times"]) and facts["times"][-1] > whole["times"][-1] - 0.2
+    # x264 records its settings in the stream: the quick copy used the faster preset.
+    assert b"subme=1 " in out.read_bytes() and b"subme=1 " not in (tmp_path / "full" / "360p.mp4").read_bytes()
+
+
+def test_fast_start_of_a_small_or_looping_source_is_the_full_transcode(hlg_clip, animated_gif, tmp_path):
+    for path in (hlg_clip, animated_gif):
         with pytest.raises(media.NotEligible):
             media.process(path, tmp_path / path.stem, fast_start=True)
         assert not (tmp_path / path.stem).exists()

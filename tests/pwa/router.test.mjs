@@ -34,3 +34,11 @@ test('navigation tab of a route', () => {
   assert.ok(PUBLIC_ROUTES.has('join'));
   assert.ok(!PUBLIC_ROUTES.has('feed'));
 });
+
+test('routeQuery reads the query of a hash route', async () => {
+  const { routeQuery, parseRoute } = await import('../../pwa/js/lib/router.js');
+  assert.equal(routeQuery('#/new?share=failed').get('share'), 'failed');
+  assert.equal(routeQuery('#/new').get('share'), null);
+  assert.equal(routeQuery('').get('share'), null);
+  assert.deepEqual(parseRoute('#/new?share=received'), { name: 'new' });
+});

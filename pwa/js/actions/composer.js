@@ -73,6 +73,30 @@ export function openComposer() {
   return opened;
 }
 
+let sharing = null; // one pickup at a time: the view may mount twice in a row
+
+/**
+ * Files and text shared to Hallway from another app (the service worker kept them, sw.js):
+ * attached as if picked, the text added to the message. True when there was a share.
+ */
+export function takeShared() {
+  sharing ??= (async () => {
+    await openComposer();
+    const { readShared, clearShared } = await import('../lib/share-inbox.js');
+    const shared = await readShared().catch((err) => { console.warn('share', err); return null; });
+    if (!shared) return false;
+    if (shared.text && !body.includes(shared.text)) setBody(body.trim() ? `${body.trim()}\n${shared.text}` : shared.text);
+    try {
+      if (shared.files.length) await addFiles(shared.files);
+    } finally {
+      // Taken (or refused in words by addFiles): a second visit must not attach them again.
+      await clearShared().catch(() => {});
+    }
+    return true;
+  })().finally(() => { sharing = null; });
+  return sharing;
+}
+
 export function setBody(text) {
   body = text;
   emit();
@@ -215,6 +239,10 @@ if (typeof window !== 'undefined') {
   window.addEventListener('offline', pauseAll);
   window.addEventListener('online', resumeAll);
   store.subscribe((state, prev) => {
-    if (prev.me && !state.me) reset({ terminate: true });
+    if (prev.me && !state.me) {
+      reset({ terminate: true });
+      // What was shared is not for the next person either.
+      import('../lib/share-inbox.js').then((m) => m.clearShared()).catch(() => {});
+    }
   });
 }

@@ -8,12 +8,12 @@ const DRAFTS = 'drafts';
 const FILES = 'files';
 const DRAFT_KEY = 'composer';
 
-const done = (request) => new Promise((resolve, reject) => {
+export const done = (request) => new Promise((resolve, reject) => {
   request.onsuccess = () => resolve(request.result);
   request.onerror = () => reject(request.error);
 });
 
-function finished(tx) {
+export function finished(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -74,3 +74,4 @@ export async function clearDraft(idb = globalThis.indexedDB) {
     store.close();
   }
 }
+

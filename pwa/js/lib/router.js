@@ -22,6 +22,13 @@ export function parseRoute(hash) {
   return { name: 'feed' };
 }
 
+/** The query of a hash route: routeQuery("#/new?share=failed").get("share") -> "failed". */
+export function routeQuery(hash) {
+  const path = String(hash || '');
+  const at = path.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : path.slice(at + 1));
+}
+
 /** The hash for a route: routeHash('people', 7) -> "#/people/7". */
 export function routeHash(name, id) {
   return id === undefined || id === null ? `#/${name}` : `#/${name}/${encodeURIComponent(id)}`;

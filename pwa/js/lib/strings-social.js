@@ -57,6 +57,8 @@ export const SOCIAL_STRINGS = {
     'kudos.intro': 'Thank the colleagues who helped. They are shown on the post and on their profiles.',
     'kudos.save': 'Save kudos',
     'kudos.saved': 'Kudos saved.',
+    'compose.share.failed': 'The shared files could not be kept on this phone. Please add them here.',
+    'compose.share.unavailable': 'Sharing reached Hallway before the app was ready on this phone. Please add the files here.',
   },
   de: {
     'sheet.close': 'Schließen',
@@ -112,6 +114,8 @@ export const SOCIAL_STRINGS = {
     'kudos.intro': 'Danke den Kolleginnen und Kollegen, die geholfen haben. Sie stehen am Beitrag und in ihrem Profil.',
     'kudos.save': 'Kudos speichern',
     'kudos.saved': 'Kudos gespeichert.',
+    'compose.share.failed': 'Die geteilten Dateien konnten auf diesem Telefon nicht gespeichert werden. Bitte füge sie hier hinzu.',
+    'compose.share.unavailable': 'Das Teilen hat Hallway erreicht, bevor die App auf diesem Telefon bereit war. Bitte füge die Dateien hier hinzu.',
   },
 };
 

@@ -6,7 +6,8 @@ import * as composer from '../actions/composer.js';
 import { composerState, MAX_POST_LENGTH } from '../lib/compose.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, formatNumber } from '../lib/i18n.js';
-import { routeHash } from '../lib/router.js';
+import { loadSocialStrings } from '../lib/strings-social.js';
+import { routeHash, routeQuery } from '../lib/router.js';
 import { MAX_PHOTOS } from '../lib/upload-queue.js';
 import { store } from '../actions/app-state.js';
 import { setKudos } from '../api/social.js';
@@ -107,10 +108,21 @@ export function ComposerView(main, ctx) {
   message.input.value = composer.snapshot().body;
   render(composer.snapshot());
   message.input.focus();
-  composer.openComposer().then(() => {
-    if (!message.input.value) message.input.value = composer.snapshot().body;
-    render(composer.snapshot());
-  }).catch((err) => { alert.textContent = errorMessage(err, t); });
+  // Arrived from "Share → Hallway": the service worker kept the files (or could not, or was not
+  // there and the server sent the person here); the query is dropped so a reload says nothing.
+  const share = routeQuery(location.hash).get('share');
+  if (share) history.replaceState(history.state, '', routeHash('new'));
+  if (share === 'failed' || share === 'unavailable') {
+    loadSocialStrings(); // the strings of screens loaded on demand
+    alert.textContent = t(`compose.share.${share}`);
+  }
+  composer.openComposer()
+    .then(() => composer.takeShared())
+    .then(() => {
+      if (message.input.value !== composer.snapshot().body) message.input.value = composer.snapshot().body;
+      render(composer.snapshot());
+    })
+    .catch((err) => { alert.textContent = errorMessage(err, t); });
 
   return () => {
     unsubscribe();

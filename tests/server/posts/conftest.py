@@ -35,6 +35,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
     return {
         "h264": make_clip(d / "phone.mp4", width=320, height=180, seconds=1.0),
         "hevc": make_clip(d / "iphone.mov", codec="libx265", width=320, height=180, seconds=1.0),
+        # Large enough for a two-rung ladder, so its fast start is a quick rendition (media/profiles.py quick).
+        "hevc_480": make_clip(d / "iphone-480.mov", codec="libx265", pix_fmt="yuv420p10le", hlg=True,
+                              width=854, height=480, seconds=1.0, rotation=-90),
         "webm": webm, "cut": cut, "jpeg": d / "sideways.jpg", "png": d / "blue.png", "heic": d / "iphone.heic",
         "notes": d / "notes.mp4",
     }

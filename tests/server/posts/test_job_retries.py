@@ -67,7 +67,10 @@ async def test_crashing_media_is_retried_with_backoff_then_the_post_fails(member
     assert await _state(post_id) == ("published", "")
 
 
-async def test_crash_after_fast_start_keeps_the_post_playing_and_the_retry_swaps(member_client, files, monkeypatch):
+@pytest.mark.parametrize(("name", "first", "ladder"), [("h264", "fast", ["180p"]), ("hevc_480", "quick", ["480p", "360p"])])
+async def test_crash_after_fast_start_keeps_the_post_playing_and_the_retry_swaps(
+    member_client, files, monkeypatch, name, first, ladder
+):
     real = media.process_isolated
     crashed = []
 
@@ -78,23 +81,33 @@ async def test_crash_after_fast_start_keeps_the_post_playing_and_the_retry_swaps
         return real(path, outdir, limits, fast_start)
 
     monkeypatch.setattr(media, "process_isolated", full_crashes_once)
-    post_id = await _video_post(member_client, files)
+    post_id = await _video_post(member_client, files, name)
     await run_jobs()
-    # Published with the remuxed upload; the proper renditions are still owed.
+    # Published with the remuxed upload (or the quick rendition); the proper renditions are still owed.
     assert await _state(post_id) == ("published", "")
     [item] = (await member_client.get(f"/api/posts/{post_id}")).json()["media"]
-    assert item["fast_start"] is True and [r["name"] for r in item["renditions"]] == ["fast"]
+    assert item["fast_start"] is True and [r["name"] for r in item["renditions"]] == [first]
     assert (await process_job())["status"] == "queued"
     await _due_now()
+    # The retry does not make the fast copy again: only the full ladder.
+    calls = []
+
+    def noting(path, outdir, limits=None, fast_start=False):
+        calls.append(fast_start)
+        return real(path, outdir, limits, fast_start)
+
+    monkeypatch.setattr(media, "process_isolated", noting)
     assert await run_jobs() == 1
+    assert calls == [False]
     [item] = (await member_client.get(f"/api/posts/{post_id}")).json()["media"]
-    assert item["fast_start"] is False and [r["name"] for r in item["renditions"]] == ["180p"]
-    assert len(post_files(post_id)) == 2  # the fast copy and its poster are gone
+    assert item["fast_start"] is False and [r["name"] for r in item["renditions"]] == ladder
+    assert len(post_files(post_id)) == len(ladder) + 1  # the fast copy and its poster are gone
     assert (await PostMedia.select(PostMedia.original).first())["original"] == ""
 
 
-async def test_running_the_job_twice_changes_nothing(member_client, files):
-    post_id = await _video_post(member_client, files)
+@pytest.mark.parametrize("name", ["h264", "hevc_480"])
+async def test_running_the_job_twice_changes_nothing(member_client, files, name):
+    post_id = await _video_post(member_client, files, name)
     await run_jobs()
     before = (await member_client.get(f"/api/posts/{post_id}")).json()
     stored_before = post_files(post_id)

@@ -91,12 +91,43 @@ async def test_h264_clip_is_published_fast_then_swapped_for_renditions(
     assert [p["id"] for p in feed] == [post["id"]] and feed[0]["media"] == final["media"]
 
 
+async def test_hevc_clip_plays_a_quick_rendition_first_then_the_full_ladder(member_client, clients, users, files,
+                                                                          monkeypatch):
+    colleague = await clients.signed_in(await users.create(name="Bob"))
+    post = await _create(member_client, await upload(member_client, files["hevc_480"]))
+    steps = _record_steps(monkeypatch, member_client, post["id"])
+    assert await run_jobs() == 1
+    assert [name for name, _ in steps] == ["fast", "before full", "full"]
+
+    # No remux possible (10-bit HEVC): one light H.264 rendition made fast was playing meanwhile.
+    early = steps[1][1]
+    assert early["status"] == "published" and early["published_at"]
+    [quick] = early["media"]
+    assert quick["fast_start"] is True and quick["status"] == "ready"
+    assert [(r["name"], r["width"], r["height"], r["mime"]) for r in quick["renditions"]] == [
+        ("quick", 360, 640, "video/mp4")
+    ]
+    assert (quick["width"], quick["height"]) == (480, 854) and early["boxes"][0][:2] == ["ftyp", "moov"]
+    quick_file = stored(quick["renditions"][0]["url"])
+
+    final = (await colleague.get(f"/api/posts/{post['id']}")).json()
+    assert final["status"] == "published" and final["published_at"] == early["published_at"]
+    [item] = final["media"]
+    assert item["fast_start"] is False and (item["width"], item["height"]) == (480, 854)
+    assert [(r["name"], r["width"], r["height"]) for r in item["renditions"]] == [("480p", 480, 854), ("360p", 360, 640)]
+    assert not quick_file.exists()
+    assert post_files(post["id"]) == sorted(
+        [stored(r["url"]).name for r in item["renditions"]] + [stored(item["poster"]).name]
+    )
+
+
 @pytest.mark.parametrize("name", ["webm", "hevc"])
-async def test_clip_that_needs_a_reencode_skips_fast_start(member_client, files, monkeypatch, name):
+async def test_small_clip_that_needs_a_reencode_skips_fast_start(member_client, files, monkeypatch, name):
     post = await _create(member_client, await upload(member_client, files[name]))
     steps = _record_steps(monkeypatch, member_client, post["id"])
     await run_jobs()
-    # media said "not eligible" to the fast step: the post stayed processing until the real renditions.
+    # A 180p source: its whole ladder is one rung, as quick to make as a quick copy would be, so
+    # media said "not eligible" to the fast step and the post stayed processing until then.
     assert [(n, s.get("status")) for n, s in steps] == [("before full", "processing"), ("full", None)]
     final = (await member_client.get(f"/api/posts/{post['id']}")).json()
     assert final["status"] == "published"
