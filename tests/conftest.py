@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 # Before anything imports server.piccolo_conf: this run's data dir, not the developer's ./var.
 _DATA = Path(tempfile.mkdtemp(prefix="hallway-test-"))
 os.environ["HALLWAY_DATA"] = str(_DATA)
+atexit.register(shutil.rmtree, _DATA, True)  # every run leaves a fresh one behind otherwise
 os.environ.setdefault("PICCOLO_CONF", "server.piccolo_conf")
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("HALLWAY_LOG_LEVEL", "WARNING")
