@@ -85,6 +85,9 @@ def cmd_run(args) -> int:
                 p.terminate()
 
     signal.signal(signal.SIGTERM, stop)
+    # Explicitly, not through KeyboardInterrupt: Python installs no Ctrl-C handler when it starts with
+    # SIGINT ignored (any command a script runs in the background), and `run` would never stop.
+    signal.signal(signal.SIGINT, stop)
     try:
         while web.poll() is None and not stopping:
             try:

@@ -48,7 +48,10 @@ def test_run_serves_and_processes_posts(tmp_path):
     subprocess.run(hallway + ["migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     subprocess.run(hallway + ["user", "add", "ada@example.com", "--name", "Ada", "--role", "admin"], cwd=ROOT, env=env,
                    input="correct horse battery\n", text=True, check=True, capture_output=True, timeout=60)
-    run = subprocess.Popen(hallway + ["run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A file, not a pipe: nobody reads a pipe until the end, and once its 64 KB fill up every
+    # process writing logs to it (run, web, worker) blocks.
+    log = tmp_path / "run.log"
+    run = subprocess.Popen(hallway + ["run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -98,6 +101,7 @@ def test_run_serves_and_processes_posts(tmp_path):
             if run.poll() is None:
                 run.kill()
                 run.wait()
-                pytest.fail(f"hallway run did not stop on Ctrl-C: {run.stderr.read().decode()[-3000:]}")
-    assert run.returncode == 0, run.stderr.read().decode()[-2000:]
+                pytest.fail(f"hallway run did not stop on Ctrl-C: {log.read_text(errors='replace')[-3000:]}")
+    assert run.returncode == 0, log.read_text(errors="replace")[-2000:]
+    print(f"hallway run wrote {log.stat().st_size} bytes of logs")
     assert not _children(run.pid)
