@@ -71,6 +71,7 @@ const SHELL = [
   'js/components/sheet.js',
   'js/components/mention-input.js',
   'js/components/people-picker.js',
+  'js/components/people-suggest.js',
   'js/components/new-posts.js',
   'js/actions/record-views.js',
   'js/lib/view-queue.js',
