@@ -13,12 +13,14 @@ import signal
 
 from server import db, jobs_catalog  # noqa: F401  (importing the catalog registers every job kind)
 from server.jobs import queue
+from server.jobs.wakeup import Wakeup
 from server.jobs.registry import Permanent, gave_up_handler, handlers
 from server.settings import get_settings
 
 __all__ = ["run_worker", "run_one", "sweep"]
 
 log = logging.getLogger("hallway.worker")
+# The longest an idle worker waits before looking again even without a wake-up signal.
 IDLE_SLEEP = 1.0
 
 
@@ -102,6 +104,8 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
     db.use_engine(engine)
     await db.start_engine(engine)
     stopping = asyncio.Event()
+    wakeup = Wakeup(engine)
+    await wakeup.start()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
@@ -116,10 +120,7 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
             if not ran:
                 if once:
                     return
-                try:
-                    await asyncio.wait_for(stopping.wait(), IDLE_SLEEP)
-                except asyncio.TimeoutError:
-                    pass
+                await wakeup.wait(IDLE_SLEEP, stopping)
 
     async def sweeper() -> None:
         from server.announcements.jobs import SWEEP_EVERY
@@ -139,4 +140,5 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
         # SQLite has one writer: several lanes in one worker still overlap media work with I/O.
         await asyncio.gather(sweeper(), *(lane() for _ in range(concurrency or settings.worker_concurrency)))
     finally:
+        await wakeup.stop()
         await db.stop_engine(engine)

@@ -11,6 +11,7 @@ from typing import Any
 
 from server.db import is_postgres
 from server.jobs.tables import Job
+from server.jobs.wakeup import notify_sql
 
 __all__ = ["JobSpec", "enqueue", "claim", "renew", "complete", "retry_or_fail", "WORKER_ID", "Claimed", "LeaseLost"]
 
@@ -48,6 +49,9 @@ async def enqueue(kind: str, payload: dict[str, Any], *, unique_key: str | None 
     if unique_key:
         query = query.on_conflict(action="DO NOTHING")
     await query
+    if is_postgres(Job._meta.db):
+        # Idle workers LISTEN (server/jobs/wakeup.py); inside a transaction this arrives at commit.
+        await Job.raw(notify_sql())
 
 
 async def claim(lease: float) -> Claimed | None:

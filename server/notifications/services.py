@@ -165,7 +165,6 @@ async def notify(
         same = _clean_title(title)
         titles = dict.fromkeys(recipients, same)
     created: list[int] = []
-    to_push: list[int] = []
     for chunk in _chunks(recipients):
         rows = await Notification.insert(*(
             Notification(
@@ -174,17 +173,16 @@ async def notify(
             )
             for uid in chunk
         )).returning(Notification.id, Notification.user)
-        for row in rows:
-            created.append(row["id"])
-            if row["user"] in devices and decisions[row["user"]][0] == "push":
-                to_push.append(row["id"])
+        created.extend(row["id"] for row in rows)
+        to_push = [row["id"] for row in rows if row["user"] in devices and decisions[row["user"]][0] == "push"]
+        if to_push:
+            # Queued chunk by chunk: a waiting worker starts sending while the next rows are written.
+            await enqueue(push.DELIVER_JOB, {"notification_ids": to_push, "urgent": urgent})
     for uid in recipients:
         decision, until = decisions[uid]
         if decision == "held" and uid in devices:
             # One digest job per person: more notifications held the same night join it.
             await enqueue(push.DIGEST_JOB, {"user_id": uid}, unique_key=f"{push.DIGEST_JOB}:{uid}", run_at=until)
-    for batch in _chunks(to_push):
-        await enqueue(push.DELIVER_JOB, {"notification_ids": batch, "urgent": urgent})
     return created
 
 

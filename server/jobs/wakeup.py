@@ -1,0 +1,80 @@
+"""Waking an idle worker as soon as a job may be there, instead of on its next poll.
+
+A worker with nothing to do used to sleep a whole second between claims, which is up to a
+second added to every upload's "playable" time and to every push fan-out. Now it waits for a
+signal, with the poll kept as the fallback:
+
+- SQLite: `PRAGMA data_version` moves on every commit by any process (db.change_counter, a
+  few microseconds on a connection of its own), so it is looked at every 50 ms;
+- PostgreSQL: enqueue() sends `NOTIFY hallway_jobs` (delivered when its transaction commits)
+  and the worker LISTENs on a connection of its own.
+
+A wake-up only means "try to claim": a commit that queued nothing costs one empty claim.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from piccolo.engine.base import Engine
+
+from server.db import change_counter, is_postgres
+
+__all__ = ["CHANNEL", "Wakeup", "notify_sql"]
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "hallway_jobs"
+# How often the cheap signals are looked at while idle.
+_TICK = 0.05
+
+
+def notify_sql() -> str:
+    return f"SELECT pg_notify('{CHANNEL}', '')"
+
+
+class Wakeup:
+    """Per worker process: `wait()` returns when work may have arrived, on stop, or after `timeout`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._notified = 0
+        self._listener = None
+
+    async def start(self) -> None:
+        if not is_postgres(self.engine):
+            return
+        import asyncpg
+
+        try:
+            self._listener = await asyncpg.connect(**self.engine.config)
+            await self._listener.add_listener(CHANNEL, self._on_notify)
+        except (OSError, asyncpg.PostgresError):
+            # Polling still finds every job, a little later.
+            log.warning("could not LISTEN for new jobs; polling only", exc_info=True)
+            self._listener = None
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+
+    def _on_notify(self, *_args: object) -> None:
+        self._notified += 1
+
+    def _signal(self) -> tuple[int, int | None]:
+        return self._notified, change_counter(self.engine)
+
+    async def wait(self, timeout: float, stopping: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        seen = self._signal()
+        while not stopping.is_set():
+            left = deadline - loop.time()
+            if left <= 0 or self._signal() != seen:
+                return
+            try:
+                await asyncio.wait_for(stopping.wait(), min(_TICK, left))
+            except asyncio.TimeoutError:
+                pass
