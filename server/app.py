@@ -9,7 +9,6 @@ from pathlib import Path
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
@@ -22,7 +21,7 @@ from server.accounts.services import setup_link_if_empty
 from server.accounts.sessions import SessionMiddleware
 from server.announcements.controllers import AnnouncementController, acknowledge_post
 from server.feed.controllers import feed, tag_posts
-from server.lib.guards import authorize
+from server.lib.csrf import csrf_middleware
 from server.lib.logs import AccessLogMiddleware, configure_logging
 from server.lib.ratelimit import make_limiter
 from server.live import listeners as live_listeners  # noqa: F401  ("new posts" events on publish)
@@ -138,9 +137,8 @@ def create_app(*, engine=None) -> Litestar:
         )
     return Litestar(
         route_handlers=handlers,
-        guards=[authorize],
-        middleware=[AccessLogMiddleware, SessionMiddleware],
-        csrf_config=CSRFConfig(secret=settings.secret, cookie_secure=settings.secure_cookies),
+        # Order matters: the session middleware checks the route's role, then CSRF is checked.
+        middleware=[AccessLogMiddleware, SessionMiddleware, csrf_middleware(settings.secret, settings.secure_cookies)],
         # The PWA shell gzipped (the 60 KB first-load budget is compressed bytes). Not /media (ranges
         # of MP4s must stay byte-exact) nor /api (server-sent events must not be buffered).
         compression_config=CompressionConfig(backend="gzip", exclude=["^/api/", "^/media/"]),

@@ -11,7 +11,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from server.accounts.tables import Session, User
 from server.db import change_counter
 from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
-from server.lib.guards import Viewer
+from server.lib.guards import Viewer, authorize
 from server.lib.tokens import new_token, token_hash
 from server.settings import get_settings
 
@@ -94,7 +94,7 @@ def session_cookie(token: str | None) -> Cookie:
 
 
 class SessionMiddleware:
-    """Puts the signed-in Viewer (or None) into scope["user"] for every request."""
+    """Puts the signed-in Viewer (or None) into scope["user"] and checks the route's role (lib/guards)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -108,4 +108,5 @@ class SessionMiddleware:
             token = ASGIConnection(scope).cookies.get(COOKIE)
             if token:
                 scope["user"] = await viewer_for_token(token, version)
+            authorize(scope)
         await self.app(scope, receive, send)

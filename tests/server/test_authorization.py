@@ -1,6 +1,6 @@
 """Every route is walked: anonymous people get 401, members get 403 on moderator/admin routes.
 
-The guard reads each handler's `opt["role"]` (member when absent), so a new route is
+`authorize` (server/lib/guards.py, run by the session middleware) reads each handler's `opt["role"]` (member when absent), so a new route is
 protected by default; the public ones are listed here and a new public route must be added
 to the list on purpose.
 """

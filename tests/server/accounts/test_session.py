@@ -42,6 +42,22 @@ async def test_missing_csrf_header_is_refused(clients, member):
     assert COOKIE not in response.cookies
 
 
+async def test_the_csrf_cookie_is_handed_out_once_and_then_checked(clients, member):
+    client = await clients.anonymous()  # its first GET got the cookie
+    token = client.cookies.get("csrftoken")
+    assert token
+    again = await client.get("/api/health")
+    assert "csrftoken" not in again.headers.get("set-cookie", ""), "a browser that has the token keeps it"
+    # A wrong header, or the right one without the cookie, is refused as well as a missing one.
+    client.headers["x-csrftoken"] = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    assert (await client.post("/api/session", json={"email": member["email"], "password": member["password"]})).status_code == 403
+    client.headers["x-csrftoken"] = token
+    client.cookies.delete("csrftoken")
+    response = await client.post("/api/session", json={"email": member["email"], "password": member["password"]})
+    assert response.status_code == 403
+    assert COOKIE not in response.cookies
+
+
 async def test_sign_out_ends_the_session(member_client):
     assert (await member_client.delete("/api/session")).status_code == 204
     assert (await member_client.get("/api/me")).status_code == 401
