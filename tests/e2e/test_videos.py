@@ -338,3 +338,57 @@ def test_a_must_read_clip_watched_in_the_pager_unlocks_got_it(page: Page, server
             con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
             con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
         con.close()
+
+
+def test_got_it_in_the_pager_confirms_a_must_read_once_it_was_watched(new_context, server, seed_videos) -> None:
+    """On a phone, a must-read clip in the pager carries its own "Got it": disabled, with a hint, until
+    80% of the clip was watched (here: the viewer drags to near the end), then a tap confirms it on
+    the server and the strip says so, with the focus on that line."""
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    caption = f"Must-read in the pager {tag()}"
+    (post_id,) = seed_videos(1, caption)
+    db = _DATA[server] / "hallway.sqlite3"
+    con = sqlite3.connect(db, timeout=30)
+    with con:  # a must-read announcement for everyone: the Videos feed puts it first
+        con.execute("UPDATE posts SET must_read = 1 WHERE id = ?", (post_id,))
+        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
+    con.close()
+    try:
+        # Reduced motion: nothing plays by itself, so only the seek below counts as watching.
+        page = new_context(reduced_motion="reduce").new_page()
+        sign_in(page, ADMIN)
+        open_videos(page)
+        slide = page.locator(ACTIVE)
+        expect(slide).to_contain_text(f"{caption} 1")
+        got_it = slide.get_by_role("button", name="Got it")
+        expect(got_it).to_be_visible()
+        expect(got_it).to_be_disabled()
+        expect(got_it).to_have_accessible_description("Watch to the end to confirm")
+        expect(slide.get_by_text("Watch to the end to confirm")).to_be_visible()
+        assert page.request.get(f"/api/posts/{post_id}").json()["acknowledged"] is False
+
+        video = video_of(page, f"{caption} 1")
+        page.wait_for_function("v => v.duration > 0", arg=video.element_handle(), timeout=20_000)
+        with page.expect_response(lambda r: r.url.endswith(f"/api/announcements/{post_id}/progress")) as sent:
+            video.evaluate("v => { v.currentTime = v.duration * 0.9; }")
+        assert sent.value.json()["can_acknowledge"] is True, sent.value.json()
+        expect(got_it).to_be_enabled()
+        expect(slide.get_by_text("Watch to the end to confirm")).to_have_count(0)
+
+        with page.expect_response(lambda r: r.url.endswith(f"/api/announcements/{post_id}/ack")) as acked:
+            got_it.tap()
+        assert acked.value.status == 200, acked.value.text()
+        done = slide.get_by_role("status").filter(has_text="Confirmed — thank you")
+        expect(done).to_be_visible()
+        expect(done).to_be_focused()
+        expect(got_it).to_have_count(0)
+        assert page.request.get(f"/api/posts/{post_id}").json()["acknowledged"] is True
+    finally:
+        con = sqlite3.connect(db, timeout=30)
+        with con:  # no must-read left at the head of the Videos feed for the tests after this one
+            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
+            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
+        con.close()
