@@ -392,3 +392,42 @@ def test_got_it_in_the_pager_confirms_a_must_read_once_it_was_watched(new_contex
             con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
             con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
         con.close()
+
+
+def test_a_must_read_clip_in_the_feed_unlocks_got_it_while_it_loops(page: Page, server, seed_videos) -> None:
+    """A 2-second must-read clip playing (and looping) in its feed card: "Got it" unlocks as soon as
+    80% of it was watched, not only at an "ended" a looping video never fires; a tap confirms it."""
+    import sqlite3
+
+    from tests.e2e.conftest import _DATA
+
+    caption = f"Must-read in the feed {tag()}"
+    (post_id,) = seed_videos(1, caption)
+    db = _DATA[server] / "hallway.sqlite3"
+    con = sqlite3.connect(db, timeout=30)
+    with con:  # a must-read for everyone, made the newest post so it is on the feed's first page
+        con.execute("UPDATE posts SET must_read = 1, published_at = (SELECT MAX(published_at) FROM posts) WHERE id = ?",
+                    (post_id,))
+        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
+    con.close()
+    try:
+        sign_in(page, ADMIN)
+        card = page.get_by_role("article").filter(has_text=f"{caption} 1")
+        card.scroll_into_view_if_needed()
+        got_it = card.get_by_role("button", name="Got it")
+        expect(got_it).to_be_visible()
+        expect(got_it).to_be_enabled(timeout=10_000)  # unlocked while the clip keeps looping
+        assert card.locator("video").evaluate("v => v.loop") is True
+        # From the keyboard: cards above may still grow (their own strips load late) under a tapping finger.
+        got_it.focus()
+        with page.expect_response(lambda r: r.url.endswith(f"/api/announcements/{post_id}/ack")) as acked:
+            page.keyboard.press("Enter")
+        assert acked.value.status == 200, acked.value.text()
+        expect(card.get_by_text("Confirmed — thank you")).to_be_visible()
+        assert page.request.get(f"/api/posts/{post_id}").json()["acknowledged"] is True
+    finally:
+        con = sqlite3.connect(db, timeout=30)
+        with con:  # no must-read left at the head of the feeds for the tests after this one
+            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
+            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
+        con.close()
