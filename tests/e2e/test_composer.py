@@ -299,11 +299,13 @@ def test_a_failed_post_says_why_and_offers_retry_and_delete(new_context, tmp_pat
     reason = "This post could not be published: The file is damaged or incomplete."
     expect(card.get_by_text(reason)).to_be_visible(timeout=60_000)
     assert page.get_by_role("article").first.text_content() == card.text_content()  # at the top of the feed
-    note = card.locator(".note.error")  # the header's Delete tool is there too
+    note = card.locator(".note.error")
     expect(note).to_contain_text(reason)
     retry, delete = note.get_by_role("button", name="Retry"), note.get_by_role("button", name="Delete")
     expect(retry).to_be_visible()
     expect(delete).to_be_visible()
+    # One Delete on the card: the one beside Retry, not a second in the header's tools.
+    expect(card.get_by_role("button", name="Delete")).to_have_count(1)
 
     page.clock.pause_at(int(time.time() * 1000) + 1000)
     with page.expect_response(lambda r: r.url.endswith(f"/api/posts/{post_id}/retry")) as answer:
@@ -316,6 +318,7 @@ def test_a_failed_post_says_why_and_offers_retry_and_delete(new_context, tmp_pat
     page.clock.resume()
     expect(card.get_by_text(reason)).to_be_visible(timeout=60_000)
 
+    expect(card.get_by_role("button", name="Delete")).to_have_count(1)
     delete.click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(card).to_have_count(0)

@@ -90,3 +90,23 @@ test('playClock: a pause, a seek or a new source counts nothing', () => {
   clock.tick(0.1, NaN, 70500); // backwards without a known length: not a loop
   assert.ok(Math.abs(clock.total - 1.5) < 1e-9);
 });
+
+test('played(): a looping clip reported in parts adds up to every loop it played, across players', () => {
+  // A 2-second clip looping in a feed card: 2.5 loops, reported when it pauses and when the screen closes.
+  const q = viewQueue();
+  const card = playClock();
+  card.mark(0, 0);
+  for (let ms = 250; ms <= 5000; ms += 250) card.tick((ms / 1000) % 2, 2, ms);
+  assert.equal(q.played(4, card.take(), 2), true);
+  assert.deepEqual(q.take(), [{ post_id: 4, watched_seconds: 5, duration: 2 }]);
+  // The same post in the Videos pager (another element, another clock): its seconds add to the total.
+  const pager = playClock();
+  pager.mark(0, 10000);
+  for (let ms = 10250; ms <= 13000; ms += 250) pager.tick(((ms - 10000) / 1000) % 2, 2, ms);
+  assert.equal(q.played(4, pager.take(), 2), true);
+  assert.deepEqual(q.take(), [{ post_id: 4, watched_seconds: 8, duration: 2 }]);
+  // Nothing more played: nothing to send.
+  assert.equal(q.played(4, pager.take(), 2), false);
+  assert.equal(q.played(4, -3, 2), false, 'a negative figure adds nothing');
+  assert.equal(q.size, 0);
+});

@@ -1,12 +1,14 @@
 // Which posts were seen: a card at least half on screen for a second counts once per session,
-// and a video in a card reports how much of it was watched (when it pauses, is scrolled away or
+// and a video in a card reports the seconds it really played (when it pauses, is scrolled away or
 // the screen closes). The Videos pager reports its own: a clip is seen once it is the visible one,
-// and the seconds it really played (loops add up) when it is left. Views go out in batches every few seconds and when the app is hidden.
+// and the seconds it played when it is left. Both count with a playClock and add up per post in
+// countClipPlayed, so a looping clip counts each loop wherever it plays. Views go out in batches
+// every few seconds and when the app is hidden.
 // sendBeacon cannot set the CSRF header, so the last batch is a fetch with keepalive (it
 // outlives the page too).
 import { CSRF_COOKIE, CSRF_HEADER } from '../api/http.js';
 import { readCookie } from '../lib/compose.js';
-import { playedSeconds, viewQueue, MAX_BATCH } from '../lib/view-queue.js';
+import { playClock, viewQueue, MAX_BATCH } from '../lib/view-queue.js';
 
 const DWELL_MS = 1000;
 const FLUSH_MS = 5000;
@@ -14,7 +16,6 @@ const seen = new Set(); // post ids already counted in this session
 const queue = viewQueue(); // shared by every screen: a batch cut short by leaving one goes with the next
 
 let flushTimer = null;
-const clipSeconds = new Map(); // post id -> seconds played in the Videos pager this session (loops add up)
 
 /** POST a JSON body that outlives the page (keepalive), with the CSRF header sendBeacon cannot set. */
 export function sendKeepalive(path, body) {
@@ -50,13 +51,12 @@ export function countSeen(id) {
   later();
 }
 
-/** A pager clip played `seconds` more (of `duration`): its session total is what is reported. */
+/** A clip (pager or feed card) played `seconds` more (of `duration`): its session total is what is reported. */
 export function countClipPlayed(id, seconds, duration) {
   if (!id) return;
-  const total = (clipSeconds.get(id) || 0) + Math.max(0, Number(seconds) || 0);
-  clipSeconds.set(id, total);
-  seen.add(id);
-  if (queue.watched(id, total, duration)) later();
+  if (!(seconds > 0)) return;
+  seen.add(id); // a watched video was seen: the dwell timer need not count it again
+  if (queue.played(id, seconds, duration)) later();
 }
 
 /** RecordViews(root): watches the <article data-post-id> cards inside root. Returns {flush, destroy}. */
@@ -69,24 +69,41 @@ export function RecordViews(root) {
     countSeen(id);
   }
 
-  /** A card's video: how long it played in all, reported when it adds a second or more. */
+  // Each card video's play clock, fed from its timeupdates (as the pager's): `played` ranges
+  // merge when a looping clip comes round again, the clock counts every loop.
+  const clocks = new WeakMap();
+  const clockOf = (video) => {
+    if (!clocks.has(video)) clocks.set(video, playClock());
+    return clocks.get(video);
+  };
+
+  /** A card's video: the seconds it played since the last report go to its session total. */
   function reportVideo(video) {
     const card = video.closest('article[data-post-id]');
     const id = Number(card?.dataset.postId);
-    if (!id) return;
-    if (queue.watched(id, playedSeconds(video.played), video.duration)) {
-      seen.add(id); // a watched video was seen: the dwell timer need not count it again
-      later();
-    }
+    const clock = clocks.get(video);
+    if (!id || !clock) return;
+    clock.tick(video.currentTime, video.duration, performance.now());
+    countClipPlayed(id, clock.take(), video.duration);
   }
 
   // Media events do not bubble, but they pass the root while capturing.
-  const onPause = (event) => {
-    if (event.target instanceof HTMLVideoElement) reportVideo(event.target);
+  const isVideo = (event) => event.target instanceof HTMLVideoElement;
+  const onPlay = (event) => {
+    if (isVideo(event)) clockOf(event.target).mark(event.target.currentTime, performance.now());
   };
+  const onTime = (event) => {
+    const video = event.target;
+    if (isVideo(event) && !video.paused) clockOf(video).tick(video.currentTime, video.duration, performance.now());
+  };
+  const onPause = (event) => {
+    if (isVideo(event)) reportVideo(event.target);
+  };
+  root.addEventListener('play', onPlay, true);
+  root.addEventListener('timeupdate', onTime, true);
   root.addEventListener('pause', onPause, true);
   const sweep = () => {
-    for (const video of root.querySelectorAll('article[data-post-id] video')) if (video.played.length) reportVideo(video);
+    for (const video of root.querySelectorAll('article[data-post-id] video')) reportVideo(video);
   };
 
   const io = new IntersectionObserver((entries) => {
@@ -126,6 +143,8 @@ export function RecordViews(root) {
       leave();
       io.disconnect();
       mo.disconnect();
+      root.removeEventListener('play', onPlay, true);
+      root.removeEventListener('timeupdate', onTime, true);
       root.removeEventListener('pause', onPause, true);
       for (const timer of timers.values()) clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibility);

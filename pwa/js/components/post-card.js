@@ -95,11 +95,16 @@ function intent(article, action, post) {
     new CustomEvent('post-action', { bubbles: true, detail: { action, post } }));
 }
 
-/** Kudos (the author's), Pin/Unpin and Delete sit in the header, where only those allowed to see them do. */
+/**
+ * Kudos (the author's), Pin/Unpin and Delete sit in the header, where only those allowed to see them do.
+ * A failed post offers Delete next to Retry in its error note (as a chat app does beside a message
+ * that did not send), so the header does not offer it a second time.
+ */
 function tools(article, post) {
   const mine = post.author?.id != null && post.author.id === store.get().me?.id;
+  const failed = post.status === 'failed';
   const items = [
-    mine && post.status !== 'failed'
+    mine && !failed
       ? actionButton('kudos', t('post.kudos'), { onclick: intent(article, 'kudos', post), iconOnly: true })
       : null,
     post.can_pin
@@ -107,7 +112,7 @@ function tools(article, post) {
         onclick: intent(article, 'pin', post), iconOnly: true, extraClass: post.pinned ? 'on' : '',
       })
       : null,
-    post.can_delete
+    post.can_delete && !failed
       ? actionButton('trash', t('post.delete'), { onclick: intent(article, 'delete', post), iconOnly: true })
       : null,
   ].filter(Boolean);

@@ -5,6 +5,7 @@
 // the viewer turned sound on, or prefers reduced motion); tap pauses, double tap likes.
 // Each slide keeps a play clock: when the clip is left (or report() is called) onLeave gets the
 // seconds it really played since the last report, and the share of the clip its element covered.
+// A must-read clip carries its "Got it" (components/must-read.js, loaded with the first such clip).
 import { t, formatNumber } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
 import { playClock, playedSeconds } from '../lib/view-queue.js';
@@ -215,6 +216,24 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onLeave, on
       icon(name, 28), el('span', { class: 'visually-hidden' }, text), el('span', { class: 'clip-count', 'aria-hidden': 'true' }, count));
   }
 
+  /** The must-read strip of a slide, repainted in place with the server's answer to "Got it". */
+  function mustRead(s) {
+    if (!s.post.must_read || !s.post.announcement) return null;
+    let strip = el('div', { class: 'must-read-slot' });
+    import('./must-read.js').then(({ MustRead }) => {
+      const paint = (answer) => {
+        if (answer) Object.assign(s.post, answer);
+        const next = MustRead(s.node, s.post, paint) || el('div', { class: 'must-read-slot', hidden: true });
+        strip.replaceWith(next);
+        strip = next;
+        // The tapped button is gone: its focus goes to the "Confirmed" line that took its place.
+        if (answer) next.querySelector('[tabindex="-1"]')?.focus();
+      };
+      paint(null);
+    }).catch(() => strip.remove());
+    return strip;
+  }
+
   function build(post) {
     const s = { post, video: null, hydrated: false, userPaused: false, clock: playClock() };
     const author = post.author || {};
@@ -236,7 +255,8 @@ export function VideoPager(root, { label, autoplay, sound, onActive, onLeave, on
     stage, play,
     el('div', { class: 'clip-info' },
       el('a', { class: 'clip-author', href: routeHash('people', author.id) }, author.name || '—'),
-      post.body ? el('p', { class: 'clip-caption', text: post.body }) : null),
+      post.body ? el('p', { class: 'clip-caption', text: post.body }) : null,
+      mustRead(s)),
     likeButton || comments ? el('div', { class: 'clip-side' }, likeButton, comments) : null,
     el('div', { class: 'clip-progress', 'aria-hidden': 'true' }, bar));
     s.node = node;

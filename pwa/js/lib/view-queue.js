@@ -50,10 +50,14 @@ export function playClock() {
 
 const round = (seconds) => Math.round(seconds * 10) / 10;
 
-/** viewQueue(): seen(id), watched(id, seconds, duration), take(max) -> items, restore(items), size. */
+/**
+ * viewQueue(): seen(id), played(id, seconds, duration), watched(id, seconds, duration),
+ * take(max) -> items, restore(items), size.
+ */
 export function viewQueue() {
   const pending = new Map(); // post id -> item as the API takes it
   const sent = new Map(); // post id -> watched seconds already sent
+  const totals = new Map(); // post id -> seconds played this session, from every player of it
 
   return {
     get size() {
@@ -62,6 +66,15 @@ export function viewQueue() {
     /** The post was on screen long enough to count. */
     seen(id) {
       if (!pending.has(id)) pending.set(id, { post_id: id });
+    },
+    /**
+     * A video played `seconds` more (a playClock's take()), in the Videos pager or a feed card: its
+     * session total grows, so loops and a second player of the same post add up. As watched().
+     */
+    played(id, seconds, duration) {
+      const total = (totals.get(id) || 0) + Math.max(0, Number(seconds) || 0);
+      totals.set(id, total);
+      return this.watched(id, total, duration);
     },
     /** A video played `seconds` in all (of `duration`); false when it adds nothing worth a request. */
     watched(id, seconds, duration) {
