@@ -14,7 +14,7 @@ import signal
 from server import db, jobs_catalog  # noqa: F401  (importing the catalog registers every job kind)
 from server.jobs import queue
 from server.jobs.wakeup import Wakeup
-from server.jobs.registry import Permanent, gave_up_handler, handlers
+from server.jobs.registry import Permanent, gave_up_handler, handlers, stop_hooks
 from server.settings import get_settings
 
 __all__ = ["run_worker", "run_one", "sweep"]
@@ -140,5 +140,10 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
         # SQLite has one writer: several lanes in one worker still overlap media work with I/O.
         await asyncio.gather(sweeper(), *(lane() for _ in range(concurrency or settings.worker_concurrency)))
     finally:
+        for hook in stop_hooks:
+            try:
+                await hook()
+            except Exception:  # one hook failing must not keep the others (or the engine) open
+                log.exception("worker stop hook failed", extra={"hook": getattr(hook, "__name__", "?")})
         await wakeup.stop()
         await db.stop_engine(engine)

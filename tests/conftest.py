@@ -146,6 +146,10 @@ async def engine(database_url):
     await db.start_engine(eng)
     await _empty_tables(eng)
     yield eng
+    # What the worker closes when it stops: push jobs keep their sender open between runs.
+    from server.push.jobs import close_senders
+
+    await close_senders()
     await db.stop_engine(eng)
 
 

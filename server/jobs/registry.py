@@ -7,13 +7,15 @@ from typing import Any
 
 from server.jobs.queue import JobSpec
 
-__all__ = ["job", "handlers", "Permanent", "on_gave_up"]
+__all__ = ["job", "handlers", "Permanent", "on_gave_up", "on_worker_stop", "stop_hooks"]
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 handlers: dict[str, tuple[Handler, JobSpec]] = {}
 # Called with (kind, payload, last error) when a job failed for the last time.
 _gave_up: dict[str, Callable[[dict[str, Any], str], Awaitable[None]]] = {}
+# Called when a worker stops: whatever jobs keep open between runs (push connections) is closed.
+stop_hooks: list[Callable[[], Awaitable[None]]] = []
 
 
 class Permanent(Exception):
@@ -42,3 +44,9 @@ def on_gave_up(kind: str):
 
 def gave_up_handler(kind: str):
     return _gave_up.get(kind)
+
+
+def on_worker_stop(fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """Register `await fn()` to run once when a worker process stops."""
+    stop_hooks.append(fn)
+    return fn

@@ -2,7 +2,7 @@
 
 Order of events: posts/states publishes → listeners.enqueue_fan_out → `push-fanout` records the
 in-app notifications (notifications.services.notify) → `push-deliver` jobs of up to 500
-notifications each send through one PushSender → 404/410 delete the subscription, 429/5xx
+notifications each send through the worker process's one PushSender → 404/410 delete the subscription, 429/5xx
 are re-queued per push service after Retry-After (or a doubling backoff).
 """
 
@@ -12,13 +12,14 @@ import asyncio
 import inspect
 import json
 import logging
+import weakref
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from server.accounts.tables import User
 from server.jobs.queue import enqueue
-from server.jobs.registry import job
+from server.jobs.registry import job, on_worker_stop
 from server.notifications import services as notifications
 from server.notifications.messages import Message, render
 from server.notifications.tables import Notification
@@ -209,8 +210,26 @@ async def _settle(
         }, run_at=run_at)
 
 
-def _sender() -> PushSender:
-    return PushSender(vapid(), contact(), allow_loopback=get_settings().push_allow_loopback, concurrency=CONCURRENCY)
+# One open sender per worker process (per event loop and identity): its connections, and their TLS
+# sessions with the push services, outlive a job, and CONCURRENCY bounds the process, not each job.
+_senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple, PushSender]] = weakref.WeakKeyDictionary()
+
+
+async def _sender() -> PushSender:
+    keys, contact_uri, loopback = vapid(), contact(), get_settings().push_allow_loopback
+    open_senders = _senders.setdefault(asyncio.get_running_loop(), {})
+    key = (keys.public_key, contact_uri, loopback)
+    if key not in open_senders:
+        sender = PushSender(keys, contact_uri, allow_loopback=loopback, concurrency=CONCURRENCY)
+        open_senders[key] = await sender.__aenter__()
+    return open_senders[key]
+
+
+@on_worker_stop
+async def close_senders() -> None:
+    """Close this event loop's senders (the worker stops; tests end their loop)."""
+    for sender in _senders.pop(asyncio.get_running_loop(), {}).values():
+        await sender.close()
 
 
 @job(DELIVER_JOB, timeout=180, tries=3, backoff=10)
@@ -222,9 +241,8 @@ async def deliver(payload: dict[str, Any]) -> None:
         ids = payload["subscription_ids"]
         rows = await PushSubscription.select(PushSubscription.user).where(PushSubscription.id.is_in(ids)).distinct()
         subscriptions = [s for subs in (await _subscriptions([r["user"] for r in rows], ids)).values() for s in subs]
-        async with _sender() as sender:
-            await _send(sender, payload["message"], subscriptions, urgent=urgent, topic=payload.get("topic"),
-                        expires=expires, attempt=int(payload.get("attempt", 0)))
+        await _send(await _sender(), payload["message"], subscriptions, urgent=urgent, topic=payload.get("topic"),
+                    expires=expires, attempt=int(payload.get("attempt", 0)))
         return
     # Read in the meantime means seen: no push for it.
     rows = await Notification.select(
@@ -245,12 +263,12 @@ async def deliver(payload: dict[str, Any]) -> None:
         key = json.dumps([message, _topic(row)], sort_keys=True)
         groups.setdefault(key, (message, _topic(row), []))[2].extend(devices.get(row["user"], []))
     expires = _now() + timedelta(seconds=TTL_URGENT if urgent else TTL_NORMAL)
-    async with _sender() as sender:
-        # Side by side, not one group after another: the sender's slots bound them all together.
-        await asyncio.gather(*(
-            _send(sender, message, subscriptions, urgent=urgent, topic=topic, expires=expires, attempt=0)
-            for message, topic, subscriptions in groups.values()
-        ))
+    sender = await _sender()
+    # Side by side, not one group after another: the sender's slots bound them all together.
+    await asyncio.gather(*(
+        _send(sender, message, subscriptions, urgent=urgent, topic=topic, expires=expires, attempt=0)
+        for message, topic, subscriptions in groups.values()
+    ))
 
 
 @job(DIGEST_JOB, timeout=120, tries=3, backoff=30)
@@ -280,8 +298,7 @@ async def digest(payload: dict[str, Any]) -> None:
         topic = "digest"
     subscriptions = (await _subscriptions([user_id])).get(user_id, []) if message else []
     if subscriptions:
-        async with _sender() as sender:
-            await _send(sender, message, subscriptions, urgent=False, topic=topic,
-                        expires=_now() + timedelta(seconds=TTL_NORMAL), attempt=0)
+        await _send(await _sender(), message, subscriptions, urgent=False, topic=topic,
+                    expires=_now() + timedelta(seconds=TTL_NORMAL), attempt=0)
     # Cleared only once sent: a digest that crashed is tried again with the same notifications.
     await Notification.update({Notification.held: False}).where(Notification.id.is_in([r["id"] for r in held]))

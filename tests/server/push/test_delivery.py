@@ -203,3 +203,15 @@ def test_the_image_is_the_poster_or_a_phone_sized_photo():
                 {"url": "/media/a-1080.webp", "width": 1080}]
     assert push_jobs._image([{"poster": None, "variants": variants}]) == "/media/a-1080.webp"
     assert push_jobs._image([]) == ""
+
+
+async def test_push_jobs_share_one_open_sender_until_the_worker_stops(engine, allow_loopback):
+    """Connections (and TLS sessions) to the push services outlive a job; the worker closes them when it stops."""
+    from server.jobs import registry
+
+    sender = await push_jobs._sender()
+    assert await push_jobs._sender() is sender
+    assert push_jobs.close_senders in registry.stop_hooks
+    await push_jobs.close_senders()
+    assert sender._session is None
+    assert await push_jobs._sender() is not sender
