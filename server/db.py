@@ -225,7 +225,8 @@ def make_engine(database_url: str, data_dir: Path) -> Engine:
 
 
 def change_counter(engine: Engine) -> int | None:
-    """See PooledSQLiteEngine.data_version; None where no such cheap signal exists (PostgreSQL)."""
+    """See PooledSQLiteEngine.data_version (any commit: the job wake-up and live watcher want
+    those); None where no such cheap signal exists (PostgreSQL)."""
     version = getattr(engine, "data_version", None)
     return version() if version is not None else None
 
