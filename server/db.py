@@ -15,6 +15,7 @@ from piccolo.table import Table
 
 __all__ = [
     "PooledSQLiteEngine", "make_engine", "use_engine", "start_engine", "stop_engine", "is_postgres", "change_counter",
+    "content_counter",
 ]
 
 _READS = ("SELECT", "WITH", "EXPLAIN")
@@ -48,6 +49,9 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._readers = readers
         self._pool: _Pool | None = None
         self._watch: sqlite3.Connection | None = None
+        # content_version's last reading: the data_version it was taken at, and the number.
+        self._content_seen: int | None = None
+        self._content: int | None = None
 
     def data_version(self) -> int:
         """A number that changes whenever any connection, in any process, commits a change.
@@ -59,6 +63,26 @@ class PooledSQLiteEngine(SQLiteEngine):
         if self._watch is None:
             self._watch = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         return self._watch.execute("PRAGMA data_version").fetchone()[0]
+
+    def content_version(self) -> int | None:
+        """A number that changes only with commits that can change a cached answer.
+
+        Triggers bump content_generation.n in the writing transaction of every table listed in
+        server/cache/content.py, so views, jobs, uploads and push bookkeeping leave it alone.
+        data_version is read first and the row only when it moved: the row read is then at
+        least as new as every commit that data_version counted. None (no caching) when the
+        table or its row is missing, e.g. before the migration.
+        """
+        seen = self.data_version()
+        if seen != self._content_seen:
+            try:
+                # fetchall: the statement is done at once and holds no read snapshot open.
+                rows = self._watch.execute("SELECT n FROM content_generation WHERE id = 1").fetchall()
+            except sqlite3.OperationalError:
+                rows = []
+            self._content = rows[0][0] if rows else None
+            self._content_seen = seen
+        return self._content
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(**self.connection_kwargs)
@@ -136,6 +160,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def close(self) -> None:
         """Close every connection of the current loop's pool."""
         watch, self._watch = self._watch, None
+        self._content_seen = self._content = None
         if watch is not None:
             watch.close()
         pool, self._pool = self._pool, None
@@ -200,8 +225,15 @@ def make_engine(database_url: str, data_dir: Path) -> Engine:
 
 
 def change_counter(engine: Engine) -> int | None:
-    """See PooledSQLiteEngine.data_version; None where no such cheap signal exists (PostgreSQL)."""
+    """See PooledSQLiteEngine.data_version (any commit: the job wake-up and live watcher want
+    those); None where no such cheap signal exists (PostgreSQL)."""
     version = getattr(engine, "data_version", None)
+    return version() if version is not None else None
+
+
+def content_counter(engine: Engine) -> int | None:
+    """See PooledSQLiteEngine.content_version: what the per-process caches compare (server/lib/fresh.py)."""
+    version = getattr(engine, "content_version", None)
     return version() if version is not None else None
 
 

@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "server.announcements.piccolo_app",
         "server.push.piccolo_app",
         "server.notifications.piccolo_app",
+        "server.cache.piccolo_app",
     ]
 )

@@ -9,7 +9,7 @@ from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.accounts.tables import Session, User
-from server.db import change_counter
+from server.db import content_counter
 from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
 from server.lib.guards import Viewer, authorize
 from server.lib.tokens import new_token, token_hash
@@ -39,8 +39,8 @@ async def end_all_sessions(user_id: int) -> None:
 async def viewer_for_token(token: str, version: int | None = None) -> Viewer | None:
     """The viewer of a live session, or None when it expired or the account is disabled.
 
-    Every request asks this; a per-process cache answers until the next commit anywhere
-    (sign-out, a disabled account or a changed role all commit) or the session's expiry.
+    Every request asks this; a per-process cache answers until the next commit that changes
+    content anywhere (sign-out, a disabled account or a changed role all do) or the session's expiry.
     """
     cache = fresh_cache(Session._meta.db, "sessions")
     if cache is None:
@@ -103,7 +103,7 @@ class SessionMiddleware:
         if scope["type"] in ("http", "websocket"):
             scope["user"] = None
             # Read once for the whole request; the feed's page cache uses the same reading.
-            version = scope[SCOPE_KEY] = change_counter(Session._meta.db)
+            version = scope[SCOPE_KEY] = content_counter(Session._meta.db)
             # Litestar's parser, whose result stays in the scope for the CSRF middleware after us.
             token = ASGIConnection(scope).cookies.get(COOKIE)
             if token:

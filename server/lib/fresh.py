@@ -1,12 +1,13 @@
-"""Per-process caches that are right by construction: an entry lives until the database changes.
+"""Per-process caches that are right by construction: an entry lives until the content changes.
 
-Each cache belongs to one engine and remembers the engine's change counter
-(`db.change_counter`: SQLite's `PRAGMA data_version`, which moves on every commit by any
-connection of any process). Reading an entry first compares the counter; a commit anywhere
-empties the cache. Entries also carry their own deadline for what changes with the clock
-alone (a pin's end date, a session's expiry). On PostgreSQL there is no such cheap counter,
-so there is no cache: `fresh_cache` returns None and callers read the database each time
-(as they do everywhere with HALLWAY_CACHE=0).
+Each cache belongs to one engine and remembers the engine's content counter
+(`db.content_counter`: a number that triggers bump in the same transaction as every write to a
+table whose rows can change a cached answer, see server/cache/content.py). Reading an entry
+first compares the counter; such a commit anywhere, by any process, empties the cache, while
+views, jobs, uploads and push bookkeeping do not. Entries also carry their own deadline for
+what changes with the clock alone (a pin's end date, a session's expiry). On PostgreSQL there
+is no such cheap counter, so there is no cache: `fresh_cache` returns None and callers read
+the database each time (as they do everywhere with HALLWAY_CACHE=0).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-from server.db import change_counter
+from server.db import content_counter
 from server.settings import get_settings
 
 __all__ = ["VersionedCache", "fresh_cache", "clock", "SCOPE_KEY"]
 
-# Where SessionMiddleware leaves the change counter it read, so one request reads it once.
-SCOPE_KEY = "hallway.data_version"
+# Where SessionMiddleware leaves the content counter it read, so one request reads it once.
+SCOPE_KEY = "hallway.content_version"
 
 _caches: weakref.WeakKeyDictionary[Engine, dict[str, VersionedCache]] = weakref.WeakKeyDictionary()
 
@@ -35,7 +36,7 @@ def clock() -> float:
 
 
 class VersionedCache:
-    """A bounded dict of (value, deadline) emptied whenever the engine's change counter moves."""
+    """A bounded dict of (value, deadline) emptied whenever the engine's content counter moves."""
 
     def __init__(self, engine: Engine, max_entries: int) -> None:
         self._engine = engine
@@ -48,7 +49,7 @@ class VersionedCache:
     def version(self) -> int | None:
         """Read before computing a value, and pass it to put(): a commit in between then
         makes the value stale on arrival rather than cached under the newer counter."""
-        version = change_counter(self._engine)
+        version = content_counter(self._engine)
         if version != self._version:
             self._entries.clear()
             self._version = version
@@ -82,8 +83,8 @@ class VersionedCache:
 
 
 def fresh_cache(engine: Engine, name: str, max_entries: int = 10_000) -> VersionedCache | None:
-    """This engine's cache called `name`, or None when the engine has no change counter."""
-    if not hasattr(engine, "data_version") or not get_settings().caches:
+    """This engine's cache called `name`, or None when the engine has no content counter."""
+    if not hasattr(engine, "content_version") or not get_settings().caches:
         return None
     named = _caches.setdefault(engine, {})
     if name not in named:

@@ -117,3 +117,24 @@ async def test_another_process_writing_at_the_same_time_waits_instead_of_failing
     assert await asyncio.to_thread(other.wait, 60) == 0
     rows = await sqlite.run_sql("SELECT n, count(*) AS c FROM items GROUP BY n ORDER BY n")
     assert rows == [{"n": 1, "c": 200}, {"n": 1000, "c": 200}]
+
+
+async def test_the_content_version_moves_only_with_writes_to_triggered_tables(sqlite):
+    # Before the migration there is no counter: None, which turns the caches off.
+    assert sqlite.content_version() is None
+    await sqlite.run_sql("CREATE TABLE content_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    await sqlite.run_sql("INSERT INTO content_generation (id, n) VALUES (1, 0)")
+    await sqlite.run_sql("CREATE TRIGGER bump AFTER INSERT ON items BEGIN UPDATE content_generation SET n = n + 1; END")
+    start, raw = sqlite.content_version(), sqlite.data_version()
+    assert start == 0
+    # A bookkeeping write (counter has no trigger) commits, but the content stays as it was.
+    await sqlite.run_sql("UPDATE counter SET value = value + 1")
+    assert sqlite.data_version() != raw and sqlite.content_version() == start
+    # A write that rolls back bumps nothing; one that commits does, with its change.
+    with pytest.raises(RuntimeError):
+        async with sqlite.transaction():
+            await sqlite.run_sql("INSERT INTO items (n) VALUES (1)")
+            raise RuntimeError("boom")
+    assert sqlite.content_version() == start
+    await sqlite.run_sql("INSERT INTO items (n) VALUES (2)")
+    assert sqlite.content_version() == start + 1

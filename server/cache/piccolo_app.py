@@ -1,0 +1,16 @@
+"""Piccolo app of the caches' content counter: one row, and the triggers that move it."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+APP_CONFIG = AppConfig(
+    app_name="cache",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[],
+    # Last: its triggers sit on tables of all the others.
+    migration_dependencies=[
+        f"server.{app}.piccolo_app"
+        for app in ("accounts", "posts", "jobs", "uploads", "social", "views", "search", "announcements", "push", "notifications")
+    ],
+)
