@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server.accounts.tables import Session, User
 from server.db import content_counter
+from server.lib.cookies import cookie_value
 from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
 from server.lib.guards import Viewer, authorize
 from server.lib.tokens import new_token, token_hash
@@ -104,8 +104,7 @@ class SessionMiddleware:
             scope["user"] = None
             # Read once for the whole request; the feed's page cache uses the same reading.
             version = scope[SCOPE_KEY] = content_counter(Session._meta.db)
-            # Litestar's parser, whose result stays in the scope for the CSRF middleware after us.
-            token = ASGIConnection(scope).cookies.get(COOKIE)
+            token = cookie_value(scope, COOKIE)
             if token:
                 scope["user"] = await viewer_for_token(token, version)
             authorize(scope)

@@ -9,10 +9,11 @@ already holds the cookie goes straight through here; everything else takes Lites
 from __future__ import annotations
 
 from litestar.config.csrf import CSRFConfig
-from litestar.connection import ASGIConnection
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware as LitestarCSRFMiddleware
 from litestar.types import Receive, Scope, Send
+
+from server.lib.cookies import cookie_value
 
 __all__ = ["CSRFMiddleware", "csrf_middleware"]
 
@@ -22,7 +23,7 @@ class CSRFMiddleware(LitestarCSRFMiddleware):
         if (
             scope["type"] == "http"
             and scope["method"] in self.config.safe_methods
-            and self.config.cookie_name in ASGIConnection(scope).cookies
+            and cookie_value(scope, self.config.cookie_name)
         ):
             await self.app(scope, receive, send)
             return
