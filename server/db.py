@@ -15,6 +15,7 @@ from piccolo.table import Table
 
 __all__ = [
     "PooledSQLiteEngine", "make_engine", "use_engine", "start_engine", "stop_engine", "is_postgres", "change_counter",
+    "fetch",
 ]
 
 _READS = ("SELECT", "WITH", "EXPLAIN")
@@ -203,6 +204,18 @@ def change_counter(engine: Engine) -> int | None:
     """See PooledSQLiteEngine.data_version; None where no such cheap signal exists (PostgreSQL)."""
     version = getattr(engine, "data_version", None)
     return version() if version is not None else None
+
+
+async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict]:
+    """Rows of a SELECT written with `{}` placeholders, like `table.raw(sql, *args)`.
+
+    On the pooled SQLite engine the statement goes straight to a reader: Piccolo's QueryString
+    costs about 1 µs of CPU per argument, and a feed page passes ~60 of them to each statement.
+    """
+    engine = table._meta.db
+    if isinstance(engine, PooledSQLiteEngine):
+        return await engine.run_sql(sql.replace("{}", "?"), list(args))
+    return await table.raw(sql, *args)
 
 
 def is_postgres(engine: Engine) -> bool:

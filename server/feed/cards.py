@@ -7,6 +7,7 @@ take six queries; here they are one UNION ALL keyed by post id, one row per fact
 
 from __future__ import annotations
 
+from server.db import fetch
 from server.lib.guards import Viewer
 from server.posts.schemas import Author
 from server.posts.tables import Post
@@ -56,7 +57,7 @@ async def attach(rows: list[dict], viewer: Viewer) -> list[dict]:
         row.update(reactions=dict.fromkeys(KINDS, 0), my_reactions=[], comment_count=0, kudos=[],
                    announcement=False, acknowledged=False, watched=0.0)
         by_id[row["id"]] = row
-    facts = await Post.raw(_sql(len(ids)), *ids, *ids, viewer.id, *ids, False, *ids, *ids, *ids, viewer.id)
+    facts = await fetch(Post, _sql(len(ids)), *ids, *ids, viewer.id, *ids, False, *ids, *ids, *ids, viewer.id)
     for fact in facts:
         row, what = by_id[fact["post"]], fact["what"]
         if what == "reactions":

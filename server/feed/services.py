@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from litestar.exceptions import ValidationException
 
+from server.db import fetch
 from server.feed import cards, queries
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
@@ -70,7 +71,7 @@ async def feed_page(
         viewer, shown, rest, first=cursor is None, own=author in (None, viewer.id) and tag is None, pins=pins,
         now=now, limit=limit,
     )
-    rows = await Post.raw(sql, *args)
+    rows = await fetch(Post, sql, *args)
     head = [row for row in rows if row.pop("part") != queries.REST]
     rows = rows[len(head):]
     next_cursor = None

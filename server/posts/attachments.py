@@ -13,6 +13,7 @@ from typing import Any
 from litestar.exceptions import ValidationException
 
 import media
+from server.db import fetch
 from server.posts.tables import PostMedia
 from server.settings import get_settings
 from server.storage import get_storage
@@ -155,7 +156,7 @@ async def media_by_post(post_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The media JSON of many posts in one query, each post's items in their order."""
     if not post_ids:
         return {}
-    rows = await PostMedia.raw(_MEDIA_SQL.format(ids=", ".join(["{}"] * len(post_ids))), *post_ids)
+    rows = await fetch(PostMedia, _MEDIA_SQL.format(ids=", ".join(["{}"] * len(post_ids))), *post_ids)
     url = get_storage().url
     out: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
