@@ -48,12 +48,16 @@ class Where:
         return " AND ".join(self.parts) or "1 = 1"
 
 
+def visible(viewer: Viewer) -> Where:
+    """Posts the viewer may see (announcements.audience.visible_sql)."""
+    sql, args = audience.visible_sql(viewer)
+    return Where().add(sql, *args)
+
+
 def _ids(part: int, where: Where, order: str, limit: int) -> tuple[str, list]:
     # ORDER BY and LIMIT inside a UNION ALL member need a subquery around them on SQLite.
-    return (
-        f"SELECT {part} AS part, id FROM (SELECT posts.id FROM posts WHERE {where.sql} ORDER BY {order} LIMIT {{}}) AS p{part}",
-        [*where.args, limit],
-    )
+    inner = f"SELECT posts.id FROM posts WHERE {where.sql} ORDER BY {order} LIMIT {{}}"
+    return f"SELECT {part} AS part, id FROM ({inner}) AS p{part}", [*where.args, limit]
 
 
 def page_sql(
@@ -67,9 +71,14 @@ def page_sql(
     page's rest (and pins), so none shows twice: the CTE names that set once for all parts.
     """
     not_acked, not_acked_args = receipts.not_acknowledged_sql(viewer)
-    unconfirmed = shown.plus(Where().add("posts.must_read = {}", True).add("posts.author <> {}", viewer.id).add(not_acked, *not_acked_args))
+    unconfirmed = shown.plus(
+        Where().add("posts.must_read = {}", True).add("posts.author <> {}", viewer.id).add(not_acked, *not_acked_args)
+    )
     # id breaks ties so the set on top and the set kept out of the rest are the same posts.
-    cte = f"WITH unconfirmed AS (SELECT posts.id FROM posts WHERE {unconfirmed.sql} ORDER BY posts.published_at DESC, posts.id DESC LIMIT {{}})"
+    cte = (
+        f"WITH unconfirmed AS (SELECT posts.id FROM posts WHERE {unconfirmed.sql}"
+        " ORDER BY posts.published_at DESC, posts.id DESC LIMIT {})"
+    )
     args: list = [*unconfirmed.args, MAX_ON_TOP]
     kept = shown.plus(Where().add("posts.id NOT IN (SELECT id FROM unconfirmed)"))
     members: list[tuple[str, list]] = []
@@ -81,7 +90,9 @@ def page_sql(
     if first:
         members.append((f"SELECT {_UNCONFIRMED} AS part, id FROM unconfirmed", []))
     if first and pins:
-        pinned = kept.plus(Where().add("posts.pinned_at IS NOT NULL AND (posts.pinned_until IS NULL OR posts.pinned_until > {})", now))
+        pinned = kept.plus(
+            Where().add("posts.pinned_at IS NOT NULL AND (posts.pinned_until IS NULL OR posts.pinned_until > {})", now)
+        )
         members.append(_ids(_PINNED, pinned, "posts.pinned_at DESC, posts.id DESC", 50))
     members.append(_ids(REST, kept.plus(rest), "posts.published_at DESC, posts.id DESC", limit + 1))
     for _, member_args in members:
@@ -97,7 +108,3 @@ def page_sql(
     )
     return sql, args
 
-
-def visible(viewer: Viewer) -> Where:
-    sql, args = audience.visible_sql(viewer)
-    return Where().add(sql, *args)

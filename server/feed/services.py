@@ -61,7 +61,9 @@ async def feed_page(
         shown.add("posts.id IN (SELECT post FROM post_tags WHERE tag = {})", checked_tag(tag))
     rest = queries.Where()
     if scope == "following":
-        rest.add("(posts.author IN (SELECT followee FROM follows WHERE follower = {}) OR posts.author = {})", viewer.id, viewer.id)
+        rest.add(
+            "(posts.author IN (SELECT followee FROM follows WHERE follower = {}) OR posts.author = {})", viewer.id, viewer.id
+        )
     if pins:
         rest.add("(posts.pinned_at IS NULL OR posts.pinned_until <= {})", now)
     if cursor is not None:
@@ -72,8 +74,9 @@ async def feed_page(
         now=now, limit=limit,
     )
     rows = await fetch(Post, sql, *args)
-    head = [row for row in rows if row.pop("part") != queries.REST]
-    rows = rows[len(head):]
+    # Rows come in the page's order: the head parts (own, must-read, pinned) first, then the rest.
+    on_top = sum(row.pop("part") != queries.REST for row in rows)
+    head, rows = rows[:on_top], rows[on_top:]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
