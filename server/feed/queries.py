@@ -2,8 +2,9 @@
 
 A page used to take up to four Piccolo queries (own unfinished posts, unconfirmed must-reads,
 pinned, the time-ordered rest); building them cost as much CPU as running them, and each
-was a thread hop on SQLite. Here they are one UNION ALL of plain SQL with `{}` placeholders
-(run by Table.raw on both databases), each part keeping its own ORDER BY and LIMIT.
+was a round trip (a thread hop on SQLite, a pool connection on PostgreSQL). Here they are one
+UNION ALL of plain SQL with `{}` placeholders (server.db.fetch runs it on both databases), each
+part keeping its own ORDER BY and LIMIT.
 """
 
 from __future__ import annotations
