@@ -73,3 +73,9 @@ async def test_a_mixed_page_shows_on_each_card_what_the_post_itself_shows(client
     # Each card is exactly the post as its own page shows it (built by the per-post queries).
     for item in items:
         assert item == (await a.get(f"/api/posts/{item['id']}")).json()
+    # Filters apply to every part: the must-read is a video, the pin is text.
+    videos = (await a.get("/api/feed", params={"kind": "video"})).json()["items"]
+    assert [p["id"] for p in videos] == [must["id"], video["id"]]
+    assert (await a.get("/api/feed", params={"kind": "gallery"})).json()["items"] == [by_id[gallery["id"]]]
+    # Bob's profile lists his posts only, the same cards again.
+    assert (await a.get(f"/api/people/{bob['id']}/posts")).json()["items"] == [by_id[newest["id"]], by_id[video["id"]]]
