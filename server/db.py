@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from piccolo.table import Table
 
 __all__ = [
     "PooledSQLiteEngine", "make_engine", "use_engine", "start_engine", "stop_engine", "is_postgres", "change_counter",
-    "content_counter",
+    "content_counter", "fetch",
 ]
 
 _READS = ("SELECT", "WITH", "EXPLAIN")
@@ -28,7 +29,10 @@ class _Pool:
         self.loop = loop
         self.writer: aiosqlite.Connection | None = None
         self.write_lock = asyncio.Lock()
-        self.readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self.idle: list[aiosqlite.Connection] = []
+        # First come, first served: asyncio.Queue lets a newcomer take a connection that was
+        # just put back for a woken waiter, and under load some requests waited for seconds.
+        self.waiting: collections.deque[asyncio.Future[aiosqlite.Connection]] = collections.deque()
         self.opened = 0
         self.all: list[aiosqlite.Connection] = []
 
@@ -110,16 +114,36 @@ class PooledSQLiteEngine(SQLiteEngine):
         return pool, pool.writer
 
     async def _acquire_reader(self, pool: _Pool) -> aiosqlite.Connection:
-        if pool.readers.empty() and pool.opened < self._readers:
+        if pool.idle:
+            return pool.idle.pop()
+        if pool.opened < self._readers:
             pool.opened += 1
             conn = await self._connect()
             pool.all.append(conn)
             return conn
-        return await pool.readers.get()
+        handed: asyncio.Future[aiosqlite.Connection] = pool.loop.create_future()
+        pool.waiting.append(handed)
+        try:
+            return await handed
+        except asyncio.CancelledError:
+            if handed.done() and not handed.cancelled():
+                self._release_reader(pool, handed.result())  # handed over just as this task was cancelled
+            elif handed in pool.waiting:
+                pool.waiting.remove(handed)
+            raise
+
+    def _release_reader(self, pool: _Pool, conn: aiosqlite.Connection) -> None:
+        """Hand the connection to the longest waiting read, or keep it idle."""
+        while pool.waiting:
+            handed = pool.waiting.popleft()
+            if not handed.done():
+                handed.set_result(conn)
+                return
+        pool.idle.append(conn)
 
     async def _execute(self, conn: aiosqlite.Connection, query: str, args: list[Any]) -> list[dict]:
-        async with conn.execute(query, args) as cursor:
-            return await cursor.fetchall()
+        # One hand-off to the connection's thread; a cursor's execute, fetchall and close were three.
+        return await conn.execute_fetchall(query, args)  # type: ignore[return-value]
 
     async def run_querystring(self, querystring, in_pool: bool = False):
         if self.current_transaction.get():
@@ -142,7 +166,7 @@ class PooledSQLiteEngine(SQLiteEngine):
             try:
                 return await self._execute(conn, query, args)
             finally:
-                pool.readers.put_nowait(conn)
+                self._release_reader(pool, conn)
         pool, writer = await self.get_writer()
         async with pool.write_lock:
             return await self._execute(writer, query, args)
@@ -235,6 +259,18 @@ def content_counter(engine: Engine) -> int | None:
     """See PooledSQLiteEngine.content_version: what the per-process caches compare (server/lib/fresh.py)."""
     version = getattr(engine, "content_version", None)
     return version() if version is not None else None
+
+
+async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict]:
+    """Rows of a SELECT written with `{}` placeholders, like `table.raw(sql, *args)`.
+
+    On the pooled SQLite engine the statement goes straight to a reader: Piccolo's QueryString
+    costs about 1 µs of CPU per argument, and a feed page passes ~60 of them to each statement.
+    """
+    engine = table._meta.db
+    if isinstance(engine, PooledSQLiteEngine):
+        return await engine.run_sql(sql.replace("{}", "?"), list(args))
+    return await table.raw(sql, *args)
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -17,7 +17,7 @@ from piccolo.query import WhereRaw
 from server.accounts.tables import User
 from server.lib.text import clean_text
 
-__all__ = ["EVERYONE", "fold", "normalise", "targets", "in_audience", "members", "visible_to", "parse", "describe"]
+__all__ = ["EVERYONE", "fold", "normalise", "targets", "in_audience", "members", "visible_sql", "visible_to", "parse", "describe"]
 
 EVERYONE: dict[str, Any] = {"everyone": True}
 MAX_NAMES = 50
@@ -90,14 +90,21 @@ async def members(audience: Any, *, exclude: int | None = None) -> list[dict]:
     return sorted(found, key=lambda r: (r["name"].casefold(), r["id"]))
 
 
-def visible_to(viewer) -> WhereRaw:
-    """SQL on `posts`: posts for everyone, the viewer's own, and those aimed at their department or location."""
-    return WhereRaw(
+def visible_sql(viewer) -> tuple[str, list]:
+    """SQL on `posts` ({} placeholders) and its arguments: posts for everyone, the viewer's own,
+    and those aimed at their department or location."""
+    return (
         "(posts.author = {} OR NOT EXISTS (SELECT 1 FROM announcement_targets t WHERE t.post = posts.id)"
         " OR EXISTS (SELECT 1 FROM announcement_targets t WHERE t.post = posts.id"
         " AND ((t.field = 'department' AND t.value = {}) OR (t.field = 'location' AND t.value = {}))))",
-        viewer.id, fold(viewer.department), fold(viewer.location),
+        [viewer.id, fold(viewer.department), fold(viewer.location)],
     )
+
+
+def visible_to(viewer) -> WhereRaw:
+    """visible_sql as a Piccolo where clause."""
+    sql, args = visible_sql(viewer)
+    return WhereRaw(sql, *args)
 
 
 def describe(audience: Any) -> str:

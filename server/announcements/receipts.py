@@ -8,7 +8,7 @@ from piccolo.query import WhereRaw
 
 from server.announcements.tables import Announcement, Receipt
 
-__all__ = ["attach", "not_acknowledged_by", "record_watched", "watched", "acknowledge", "acknowledged_ids"]
+__all__ = ["attach", "not_acknowledged_sql", "not_acknowledged_by", "record_watched", "watched", "acknowledge", "acknowledged_ids"]
 
 
 async def attach(rows: list[dict], viewer) -> list[dict]:
@@ -31,13 +31,19 @@ async def attach(rows: list[dict], viewer) -> list[dict]:
     return rows
 
 
-def not_acknowledged_by(viewer) -> WhereRaw:
-    """SQL on `posts`: the viewer has not tapped "Got it" on this post."""
-    return WhereRaw(
+def not_acknowledged_sql(viewer) -> tuple[str, list]:
+    """SQL on `posts` ({} placeholders) and its arguments: the viewer has not tapped "Got it" on this post."""
+    return (
         'NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.post = posts.id AND r."user" = {}'
         " AND r.acknowledged_at IS NOT NULL)",
-        viewer.id,
+        [viewer.id],
     )
+
+
+def not_acknowledged_by(viewer) -> WhereRaw:
+    """not_acknowledged_sql as a Piccolo where clause."""
+    sql, args = not_acknowledged_sql(viewer)
+    return WhereRaw(sql, *args)
 
 
 async def _ensure(post_id: int, user_id: int) -> None:

@@ -16,7 +16,6 @@ from server.lib.guards import Viewer, viewer_of
 from server.posts.schemas import PostOut
 from server.posts.services import is_pinned, post_out
 from server.posts.tables import Post
-from server.social import summary
 
 __all__ = ["feed", "tag_posts", "FeedPage", "MAX_AGE"]
 
@@ -43,7 +42,6 @@ async def _page(request: Request, key: tuple, viewer: Viewer, build: Callable[[]
     if body is None:
         version = cache.version() if cache is not None else None
         rows, next_cursor = await build()
-        rows = await summary.attach(rows, viewer)
         now = datetime.now(timezone.utc)
         body = _encoder.encode(FeedPage(items=[post_out(row, viewer, now) for row in rows], next_cursor=next_cursor))
         if cache is not None:

@@ -18,7 +18,7 @@ from server.people import services
 from server.people.schemas import Profile
 from server.posts.services import post_out
 from server.settings import get_settings
-from server.social import follows, summary
+from server.social import follows
 from server.social.schemas import FollowState
 
 __all__ = ["PeopleController", "PeoplePage"]
@@ -118,5 +118,4 @@ class PeopleController(Controller):
         """Their published posts, newest first (their pinned ones on top): the feed with author=."""
         viewer = viewer_of(request)
         rows, next_cursor = await feed_page(viewer, cursor=cursor, limit=limit, author=person_id)
-        rows = await summary.attach(rows, viewer)
         return FeedPage(items=[post_out(row, viewer) for row in rows], next_cursor=next_cursor)

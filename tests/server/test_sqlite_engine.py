@@ -138,3 +138,42 @@ async def test_the_content_version_moves_only_with_writes_to_triggered_tables(sq
     assert sqlite.content_version() == start
     await sqlite.run_sql("INSERT INTO items (n) VALUES (2)")
     assert sqlite.content_version() == start + 1
+
+
+async def test_reads_waiting_for_a_connection_are_served_first_come_first_served(sqlite):
+    # Under load a read that arrived late used to take the connection put back for one already
+    # waiting, and some requests waited for seconds.
+    pool = sqlite._current_pool()
+    held = [await sqlite._acquire_reader(pool) for _ in range(2)]
+    served = []
+
+    async def read(name: str) -> None:
+        conn = await sqlite._acquire_reader(pool)
+        served.append(name)
+        sqlite._release_reader(pool, conn)
+
+    first = asyncio.create_task(read("waiting"))
+    await asyncio.sleep(0)  # it is waiting now
+    sqlite._release_reader(pool, held[0])
+    await read("late")  # arrives after the hand-over, before "waiting" has run
+    await first
+    assert served == ["waiting", "late"]
+    sqlite._release_reader(pool, held[1])
+    assert len(pool.idle) == 2 and not pool.waiting
+
+
+async def test_a_cancelled_read_never_keeps_a_connection(sqlite):
+    pool = sqlite._current_pool()
+    held = [await sqlite._acquire_reader(pool) for _ in range(2)]
+    gave_up = asyncio.create_task(sqlite._acquire_reader(pool))
+    handed_then_cancelled = asyncio.create_task(sqlite._acquire_reader(pool))
+    await asyncio.sleep(0)
+    gave_up.cancel()  # while still waiting
+    sqlite._release_reader(pool, held[0])  # goes to the second waiter...
+    handed_then_cancelled.cancel()  # ...which is cancelled before it could run
+    for task in (gave_up, handed_then_cancelled):
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    sqlite._release_reader(pool, held[1])
+    assert len(pool.idle) == 2 and not pool.waiting
+    assert await sqlite.run_sql("SELECT value FROM counter WHERE id = 1") == [{"value": 0}]
