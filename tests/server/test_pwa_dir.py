@@ -36,3 +36,12 @@ def test_a_fresh_build_is_served_and_a_stale_one_is_not(tmp_path, monkeypatch):
     assert app_module.pwa_dir() == build
     os.utime(source / "js" / "main.js", (3_000_000, 3_000_000))  # edited after the build
     assert app_module.pwa_dir() == source
+
+
+async def test_the_shell_is_gzipped_and_the_api_is_not(clients):
+    """The first-load budget counts compressed bytes; API answers (server-sent events among them) go as they are."""
+    client = await clients.anonymous()
+    shell = await client.get("/", headers={"accept-encoding": "gzip"})
+    assert shell.status_code == 200 and shell.headers.get("content-encoding") == "gzip"
+    api = await client.get("/api/health", headers={"accept-encoding": "gzip"})
+    assert api.status_code == 200 and "content-encoding" not in api.headers
