@@ -59,6 +59,10 @@ def cmd_serve(args) -> int:
 def cmd_worker(args) -> int:
     from server.worker import run_worker
 
+    # Transcodes and push fan-outs take whole cores; on a machine shared with the web process
+    # (`make run`, a small instance) people's requests should win. Idle cores it uses in full.
+    if (nice := get_settings().worker_nice) > 0:
+        os.nice(nice)
     asyncio.run(run_worker(once=args.once))
     return 0
 

@@ -42,6 +42,8 @@ class Settings:
     caches: bool = field(default_factory=lambda: _env_flag("HALLWAY_CACHE", True))
     # Seconds a worker holds a job between renewals: a killed worker's job is taken again after this.
     job_lease: int = field(default_factory=lambda: _env_int("HALLWAY_JOB_LEASE", 60))
+    # How much lower the worker's CPU priority is than the web process's (os.nice increment).
+    worker_nice: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_NICE", 10))
     # tus uploads: the largest file (Tus-Max-Size), open uploads per person, hours an upload lives.
     upload_max: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_MAX", 1 << 30))
     upload_quota: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_QUOTA", 20))

@@ -96,8 +96,10 @@ def server(tmp_path_factory) -> str:
             env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
         )
     # A worker next to the web process, as `make run` has: media posts get processed and published.
+    # At the web process's priority: here a browser and the tests are busier than any server's
+    # visitors (the lower default is tested in tests/server/jobs/test_worker_priority.py).
     with (data / "worker.log").open("w") as out:
-        worker = subprocess.Popen([hallway, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        worker = subprocess.Popen([hallway, "worker"], env={**env, "HALLWAY_WORKER_NICE": "0"}, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     _DATA[url] = data
     try:

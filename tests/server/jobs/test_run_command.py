@@ -43,7 +43,9 @@ def _worker_of(pid: int) -> int | None:
 def test_run_serves_and_processes_posts(tmp_path):
     data, port = tmp_path / "var", _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(HALLWAY_DATA=str(data), PORT=str(port), HALLWAY_LOG_LEVEL="WARNING")
+    # The worker at the web process's priority: the test machine is busier than a server (the
+    # lower default has its own test, test_worker_priority.py).
+    env.update(HALLWAY_DATA=str(data), PORT=str(port), HALLWAY_LOG_LEVEL="WARNING", HALLWAY_WORKER_NICE="0")
     hallway = [sys.executable, "-m", "server.cli"]
     subprocess.run(hallway + ["migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
     subprocess.run(hallway + ["user", "add", "ada@example.com", "--name", "Ada", "--role", "admin"], cwd=ROOT, env=env,
