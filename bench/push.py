@@ -181,9 +181,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--skip-pipeline", action="store_true", help="measure the sender alone")
     parser.add_argument(
-        "--service-nice", type=int, default=0,
-        help="CPU priority offset of the local push service in the pipeline run (it stands in for a push "
-        "service on other machines; on 2 shared cores its decrypting competes with the publish requests)",
+        "--service-nice", type=int, default=10,
+        help="CPU priority offset of the local push service in the pipeline run: it stands in for push "
+        "services on other machines, so by default it runs as low as `hallway worker` (HALLWAY_WORKER_NICE, "
+        "10) and, like the worker, yields to the publish requests; 0 lets it compete with them",
     )
     args = parser.parse_args()
 

@@ -17,7 +17,6 @@ from typing import Any, Literal
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric import ec
 from webpush import WebPush
-from webpush.types import WebPushKeys, WebPushSubscription
 
 from server.push.outbound import PublicResolver, UnsafeEndpoint, check_endpoint_url
 from server.push.vapid import Vapid, audience_of
@@ -150,11 +149,25 @@ class _Encryptor(WebPush):
 _ENCRYPTOR = _Encryptor()
 
 
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    p256dh: str
+    auth: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """What `WebPush._encrypt` reads of a WebPushSubscription (`.keys.p256dh`, `.keys.auth`),
+    without building two pydantic models per message (about a fifth of the encryption's CPU)."""
+
+    endpoint: str
+    keys: _Keys
+
+
 def encrypt(plaintext: bytes, subscription: Subscription) -> bytes:
     """The aes128gcm body (RFC 8291) of one message for one subscription."""
-    keys = WebPushKeys.model_construct(p256dh=subscription.p256dh, auth=subscription.auth)
-    target = WebPushSubscription.model_construct(endpoint=subscription.endpoint, keys=keys)
-    return _ENCRYPTOR._encrypt(plaintext, target)
+    target = _Target(subscription.endpoint, _Keys(subscription.p256dh, subscription.auth))
+    return _ENCRYPTOR._encrypt(plaintext, target)  # type: ignore[arg-type]
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -219,7 +232,10 @@ class PushSender:
         connector = aiohttp.TCPConnector(
             resolver=PublicResolver(self.allow_loopback), limit=self.concurrency, enable_cleanup_closed=True
         )
-        self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout, auto_decompress=False)
+        # No cookie jar: nothing a push service sets is ever sent back, and no work per response.
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=self.timeout, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
+        )
         self._slots = asyncio.Semaphore(self.concurrency)
         return self
 
