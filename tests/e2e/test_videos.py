@@ -5,12 +5,15 @@ autoplay, the position survives leaving the tab, sound stays on, a double tap li
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ADMIN
+from tests.e2e.conftest import _DATA, ADMIN
 from tests.e2e.test_pwa import sign_in
 from tests.support import need
 
@@ -48,6 +51,27 @@ def swipe_up(page: Page) -> None:
 
 def video_of(page: Page, caption: str):
     return page.locator(".clip").filter(has=page.get_by_text(caption, exact=True)).locator("video")
+
+
+@contextmanager
+def must_read(server, post_id: int, newest: bool = False) -> Iterator[None]:
+    """The post as a must-read announcement for everyone (the feeds put it first), made the newest
+    post with `newest`; a plain post again afterwards, so no must-read heads the tests after it."""
+    db = _DATA[server] / "hallway.sqlite3"
+    newest_sql = ", published_at = (SELECT MAX(published_at) FROM posts)" if newest else ""
+    con = sqlite3.connect(db, timeout=30)
+    with con:
+        con.execute(f"UPDATE posts SET must_read = 1{newest_sql} WHERE id = ?", (post_id,))
+        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
+    con.close()
+    try:
+        yield
+    finally:
+        con = sqlite3.connect(db, timeout=30)
+        with con:
+            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
+            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
+        con.close()
 
 
 def test_swiping_plays_the_visible_clip_and_pauses_the_previous(page: Page, seed_videos) -> None:
@@ -200,9 +224,6 @@ def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed
     """The inline video of a feed card plays when in view and loops; leaving the feed sends its watch
     time, every loop counted (as the Videos pager counts them)."""
     import json
-    import sqlite3
-
-    from tests.e2e.conftest import _DATA
 
     caption = f"Watched {tag()}"
     (post_id,) = seed_videos(1, caption)
@@ -251,9 +272,6 @@ def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page,
     """Clip 1 loops for more than its length, a swipe leaves it: the server records its view with the
     time really played (loops add up), and clip 2 counts as seen."""
     import json
-    import sqlite3
-
-    from tests.e2e.conftest import _DATA
 
     prefix = f"Pager views {tag()}"
     first_id, second_id = seed_videos(2, prefix)
@@ -304,19 +322,9 @@ def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page,
 
 def test_a_must_read_clip_watched_in_the_pager_unlocks_got_it(page: Page, server, seed_videos) -> None:
     """The 80% rule of must-read videos counts what the pager played: leaving the screen sends the share."""
-    import sqlite3
-
-    from tests.e2e.conftest import _DATA
-
     caption = f"Must-read clip {tag()}"
     (post_id,) = seed_videos(1, caption)
-    db = _DATA[server] / "hallway.sqlite3"
-    con = sqlite3.connect(db, timeout=30)
-    with con:  # made a must-read announcement for everyone: the Videos feed puts it first
-        con.execute("UPDATE posts SET must_read = 1 WHERE id = ?", (post_id,))
-        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
-    con.close()
-    try:
+    with must_read(server, post_id):
         sign_in(page, ADMIN)
         open_videos(page)
         expect(page.locator(ACTIVE)).to_contain_text(f"{caption} 1")
@@ -332,31 +340,15 @@ def test_a_must_read_clip_watched_in_the_pager_unlocks_got_it(page: Page, server
         assert sent.value.status == 200, sent.value.text()
         answer = sent.value.json()
         assert answer["can_acknowledge"] is True and answer["watched"] >= 0.8, answer
-    finally:
-        con = sqlite3.connect(db, timeout=30)
-        with con:  # no must-read left at the head of the Videos feed for the tests after this one
-            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
-            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
-        con.close()
 
 
 def test_got_it_in_the_pager_confirms_a_must_read_once_it_was_watched(new_context, server, seed_videos) -> None:
     """On a phone, a must-read clip in the pager carries its own "Got it": disabled, with a hint, until
     80% of the clip was watched (here: the viewer drags to near the end), then a tap confirms it on
     the server and the strip says so, with the focus on that line."""
-    import sqlite3
-
-    from tests.e2e.conftest import _DATA
-
     caption = f"Must-read in the pager {tag()}"
     (post_id,) = seed_videos(1, caption)
-    db = _DATA[server] / "hallway.sqlite3"
-    con = sqlite3.connect(db, timeout=30)
-    with con:  # a must-read announcement for everyone: the Videos feed puts it first
-        con.execute("UPDATE posts SET must_read = 1 WHERE id = ?", (post_id,))
-        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
-    con.close()
-    try:
+    with must_read(server, post_id):
         # Reduced motion: nothing plays by itself, so only the seek below counts as watching.
         page = new_context(reduced_motion="reduce").new_page()
         sign_in(page, ADMIN)
@@ -386,31 +378,14 @@ def test_got_it_in_the_pager_confirms_a_must_read_once_it_was_watched(new_contex
         expect(done).to_be_focused()
         expect(got_it).to_have_count(0)
         assert page.request.get(f"/api/posts/{post_id}").json()["acknowledged"] is True
-    finally:
-        con = sqlite3.connect(db, timeout=30)
-        with con:  # no must-read left at the head of the Videos feed for the tests after this one
-            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
-            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
-        con.close()
 
 
 def test_a_must_read_clip_in_the_feed_unlocks_got_it_while_it_loops(page: Page, server, seed_videos) -> None:
     """A 2-second must-read clip playing (and looping) in its feed card: "Got it" unlocks as soon as
     80% of it was watched, not only at an "ended" a looping video never fires; a tap confirms it."""
-    import sqlite3
-
-    from tests.e2e.conftest import _DATA
-
     caption = f"Must-read in the feed {tag()}"
     (post_id,) = seed_videos(1, caption)
-    db = _DATA[server] / "hallway.sqlite3"
-    con = sqlite3.connect(db, timeout=30)
-    with con:  # a must-read for everyone, made the newest post so it is on the feed's first page
-        con.execute("UPDATE posts SET must_read = 1, published_at = (SELECT MAX(published_at) FROM posts) WHERE id = ?",
-                    (post_id,))
-        con.execute("INSERT INTO announcements (post, reminders) VALUES (?, 0)", (post_id,))
-    con.close()
-    try:
+    with must_read(server, post_id, newest=True):
         sign_in(page, ADMIN)
         card = page.get_by_role("article").filter(has_text=f"{caption} 1")
         card.scroll_into_view_if_needed()
@@ -425,9 +400,3 @@ def test_a_must_read_clip_in_the_feed_unlocks_got_it_while_it_loops(page: Page, 
         assert acked.value.status == 200, acked.value.text()
         expect(card.get_by_text("Confirmed — thank you")).to_be_visible()
         assert page.request.get(f"/api/posts/{post_id}").json()["acknowledged"] is True
-    finally:
-        con = sqlite3.connect(db, timeout=30)
-        with con:  # no must-read left at the head of the feeds for the tests after this one
-            con.execute("DELETE FROM announcements WHERE post = ?", (post_id,))
-            con.execute("UPDATE posts SET must_read = 0 WHERE id = ?", (post_id,))
-        con.close()
