@@ -4,6 +4,7 @@ autoplay, the position survives leaving the tab, sound stays on, a double tap li
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import uuid
@@ -51,6 +52,31 @@ def swipe_up(page: Page) -> None:
 
 def video_of(page: Page, caption: str):
     return page.locator(".clip").filter(has=page.get_by_text(caption, exact=True)).locator("video")
+
+
+def played_a_loop(video) -> None:
+    """Wait until the (2-second) clip looped back to its start and played half a second more."""
+    video.evaluate("""v => new Promise((resolve) => {
+        let looped = false, last = v.currentTime;
+        const check = () => {
+            if (v.currentTime < last - 0.5) looped = true;
+            last = v.currentTime;
+            if (looped && v.currentTime >= 0.5) resolve(); else requestAnimationFrame(check);
+        };
+        check();
+    })""")
+
+
+def views_report_of(post_id: int):
+    """A predicate for page.expect_request: a views batch that says how long this post's clip played."""
+
+    def matches(request) -> bool:
+        if "/api/views" not in request.url or request.method != "POST":
+            return False
+        items = json.loads(request.post_data or "{}").get("items", [])
+        return any(i["post_id"] == post_id and i.get("watched_seconds") for i in items)
+
+    return matches
 
 
 @contextmanager
@@ -223,8 +249,6 @@ def test_no_videos_says_so(new_context) -> None:
 def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed_videos) -> None:
     """The inline video of a feed card plays when in view and loops; leaving the feed sends its watch
     time, every loop counted (as the Videos pager counts them)."""
-    import json
-
     caption = f"Watched {tag()}"
     (post_id,) = seed_videos(1, caption)
     # The copy keeps the seed clip's publishing time: made the newest, it is on the feed's first page.
@@ -236,24 +260,9 @@ def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed
     card = page.get_by_role("article").filter(has_text=f"{caption} 1")
     card.scroll_into_view_if_needed()
     video = card.locator("video")
-    # Muted autoplay while in view; wait until the 2-second clip looped and played half a second more.
-    video.evaluate("""v => new Promise((resolve) => {
-        let looped = false, last = v.currentTime;
-        const check = () => {
-            if (v.currentTime < last - 0.5) looped = true;
-            last = v.currentTime;
-            if (looped && v.currentTime >= 0.5) resolve(); else requestAnimationFrame(check);
-        };
-        check();
-    })""")
+    played_a_loop(video)  # muted autoplay while in view
 
-    def watched(request) -> bool:
-        if "/api/views" not in request.url or request.method != "POST":
-            return False
-        items = json.loads(request.post_data or "{}").get("items", [])
-        return any(i["post_id"] == post_id and i.get("watched_seconds") for i in items)
-
-    with page.expect_request(watched) as sent:
+    with page.expect_request(views_report_of(post_id)) as sent:
         page.get_by_role("navigation").get_by_role("link", name="Profile").click()
     item = next(i for i in json.loads(sent.value.post_data)["items"] if i["post_id"] == post_id)
     # More than the clip's length: the loop added up (its `played` ranges alone would say 2 s at most).
@@ -271,8 +280,6 @@ def test_a_feed_card_video_reports_how_much_was_watched(page: Page, server, seed
 def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page, server, seed_videos) -> None:
     """Clip 1 loops for more than its length, a swipe leaves it: the server records its view with the
     time really played (loops add up), and clip 2 counts as seen."""
-    import json
-
     prefix = f"Pager views {tag()}"
     first_id, second_id = seed_videos(2, prefix)
     # The copies keep the seed clip's publishing time: made the newest (ties go by id), they come first.
@@ -285,24 +292,9 @@ def test_the_pager_reports_the_seconds_a_clip_played_when_it_is_left(page: Page,
     open_videos(page)
     video = video_of(page, f"{prefix} 1")
     page.wait_for_function(PLAYING, arg=video.element_handle(), timeout=20_000)
-    # Wait for the 2-second clip to loop back to the start and play half a second more.
-    video.evaluate("""v => new Promise((resolve) => {
-        let looped = false, last = v.currentTime;
-        const check = () => {
-            if (v.currentTime < last - 0.5) looped = true;
-            last = v.currentTime;
-            if (looped && v.currentTime >= 0.5) resolve(); else requestAnimationFrame(check);
-        };
-        check();
-    })""")
+    played_a_loop(video)
 
-    def reports(request) -> bool:
-        if "/api/views" not in request.url or request.method != "POST":
-            return False
-        items = json.loads(request.post_data or "{}").get("items", [])
-        return any(i["post_id"] == first_id and i.get("watched_seconds") for i in items)
-
-    with page.expect_request(reports, timeout=20_000) as sent:
+    with page.expect_request(views_report_of(first_id), timeout=20_000) as sent:
         swipe_up(page)
         expect(page.locator(ACTIVE)).to_contain_text(f"{prefix} 2", timeout=10_000)
     items = {i["post_id"]: i for i in json.loads(sent.value.post_data)["items"]}
