@@ -10,13 +10,14 @@ from datetime import datetime, timezone
 from litestar.exceptions import ValidationException
 
 from server.db import fetch
-from server.feed import cards, queries
+from server.feed import queries
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.posts import states
 from server.posts.services import with_media
 from server.posts.tables import Post
 from server.settings import get_settings
+from server.social import summary
 from server.social.parsing import MAX_TAG, normalise_tag
 
 __all__ = ["feed_page", "checked_tag"]
@@ -82,4 +83,4 @@ async def feed_page(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([last["published_at"].isoformat(), last["id"]], secret)
-    return await cards.attach(await with_media(head + rows), viewer), next_cursor
+    return await summary.attach(await with_media(head + rows), viewer), next_cursor

@@ -136,7 +136,7 @@ async def _load(post_id: int) -> dict | None:
 
 async def get_post(viewer: Viewer, post_id: int) -> dict:
     """A post the viewer may see: published ones, and their own in any state."""
-    from server.announcements import audience, receipts  # announcements build on posts, not the reverse
+    from server.announcements import audience  # announcements build on posts, not the reverse
 
     row = await _load(post_id)
     privileged = row is not None and (row["author_id"] == viewer.id or viewer.at_least("moderator"))
@@ -144,7 +144,7 @@ async def get_post(viewer: Viewer, post_id: int) -> dict:
         raise NotFoundException("This post does not exist or was deleted.")
     from server.social import summary  # social builds on posts, not the reverse
 
-    return (await summary.attach(await receipts.attach([row], viewer), viewer))[0]
+    return (await summary.attach([row], viewer))[0]
 
 
 async def delete_post(viewer: Viewer, post_id: int) -> None:

@@ -20,7 +20,7 @@ from server.social.parsing import plain_text
 from server.social.schemas import CommentOut, CommentsPage
 from server.social.tables import Comment
 
-__all__ = ["MAX_COMMENT", "REPLIES_INLINE", "add_comment", "list_comments", "edit_comment", "delete_comment", "counts_by_post"]
+__all__ = ["MAX_COMMENT", "REPLIES_INLINE", "add_comment", "list_comments", "edit_comment", "delete_comment"]
 
 MAX_COMMENT = 2000
 REPLIES_INLINE = 20
@@ -169,14 +169,3 @@ async def delete_comment(viewer: Viewer, comment_id: int) -> None:
             (Comment.id == row["parent"]) & (Comment.deleted == True)  # noqa: E712
             & Comment.id.not_in(Comment.select(Comment.parent).where(Comment.parent.is_not_null()))
         )
-
-
-async def counts_by_post(post_ids: list[int]) -> dict[int, int]:
-    """Visible comments and replies per post (deleted placeholders do not count)."""
-    result = dict.fromkeys(post_ids, 0)
-    if post_ids:
-        for row in await Comment.select(Comment.post, Count(alias="n")).where(
-            Comment.post.is_in(post_ids) & (Comment.deleted == False)  # noqa: E712
-        ).group_by(Comment.post):
-            result[row["post"]] = row["n"]
-    return result
