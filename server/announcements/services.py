@@ -21,7 +21,7 @@ from server.notifications.messages import Message
 from server.posts import states
 from server.posts.schemas import NewPost
 from server.posts.services import MAX_BODY, create_post, get_post
-from server.posts.tables import Post, PostMedia
+from server.posts.tables import PostMedia
 from server.settings import get_settings
 
 __all__ = [

@@ -1,6 +1,5 @@
 """Sending through a local push service that checks VAPID and decrypts like a browser."""
 
-import asyncio
 import json
 import socket
 import time
