@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v5';
+const VERSION = 'v6';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -42,7 +42,6 @@ const SHELL = [
   'js/lib/avatar.js',
   'js/lib/blurhash.js',
   'js/lib/announce-model.js',
-  'js/lib/announce-strings.js',
   'js/lib/compose.js',
   'js/lib/draft-store.js',
   'js/lib/share-inbox.js',
@@ -53,7 +52,8 @@ const SHELL = [
   'js/lib/relative-time.js',
   'js/lib/router.js',
   'js/lib/store.js',
-  'js/lib/strings.js',
+  'js/intl/en.js',
+  'js/intl/de.js',
   'js/lib/urls.js',
   'js/lib/upload-queue.js',
   'js/views/announce-view.js',
@@ -77,7 +77,6 @@ const SHELL = [
   'js/lib/view-queue.js',
   'js/lib/mention-token.js',
   'js/lib/snippet.js',
-  'js/lib/strings-social.js',
   'js/views/search-view.js',
   'js/views/tag-view.js',
   'js/components/lazy-styles.js',

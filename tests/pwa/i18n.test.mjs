@@ -1,22 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { STRINGS } from '../../pwa/js/lib/strings.js';
+import { en } from '../../pwa/js/intl/en.js';
+import { de } from '../../pwa/js/intl/de.js';
 import { t, pickLanguage, setLanguage, getLanguage, format, LANGUAGES, formatNumber } from '../../pwa/js/lib/i18n.js';
 
+const TABLES = { en, de };
 const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('every language has exactly the English keys', () => {
-  const english = Object.keys(STRINGS.en).sort();
+  const english = Object.keys(en).sort();
   for (const lang of LANGUAGES) {
-    assert.deepEqual(Object.keys(STRINGS[lang]).sort(), english, lang);
+    assert.deepEqual(Object.keys(TABLES[lang]).sort(), english, lang);
   }
 });
 
 test('translations keep the placeholders and are not empty', () => {
   for (const lang of LANGUAGES) {
-    for (const [key, value] of Object.entries(STRINGS[lang])) {
+    for (const [key, value] of Object.entries(TABLES[lang])) {
       assert.ok(value.trim(), `${lang}.${key} is empty`);
-      assert.deepEqual(placeholders(value), placeholders(STRINGS.en[key]), `${lang}.${key}`);
+      assert.deepEqual(placeholders(value), placeholders(en[key]), `${lang}.${key}`);
     }
   }
 });
@@ -31,18 +33,18 @@ test('the accessible names of DESIGN.md are the English strings', () => {
     'post.pin': 'Pin', 'post.unpin': 'Unpin', 'post.pinned': 'Pinned',
     'join.submit': 'Create account', 'offline.banner': 'You are offline — showing what was loaded last',
   };
-  for (const [key, name] of Object.entries(names)) assert.equal(STRINGS.en[key], name, key);
+  for (const [key, name] of Object.entries(names)) assert.equal(en[key], name, key);
 });
 
 test('German translates the navigation', () => {
   assert.equal(t('nav.new', {}, 'de'), 'Neuer Beitrag');
-  assert.notEqual(STRINGS.de['signin.submit'], STRINGS.en['signin.submit']);
+  assert.notEqual(de['signin.submit'], en['signin.submit']);
 });
 
 test('placeholders say "coming soon" in both languages', () => {
-  assert.match(STRINGS.en['videos.soon'], /coming soon/);
-  assert.match(STRINGS.en['notifications.soon'], /coming soon/);
-  assert.match(STRINGS.de['videos.soon'], /demnächst/);
+  assert.match(en['videos.soon'], /coming soon/);
+  assert.match(en['notifications.soon'], /coming soon/);
+  assert.match(de['videos.soon'], /demnächst/);
 });
 
 test('pickLanguage: stored choice, then profile, then browser, then English', () => {

@@ -4,7 +4,6 @@ import { reactionState, toggleReaction, totalReactions, hasReacted, KINDS } from
 import { activeMention, insertMention, mentionToken } from '../../pwa/js/lib/mention-token.js';
 import { snippetNodes, readableMentions } from '../../pwa/js/lib/snippet.js';
 import { linkify } from '../../pwa/js/lib/linkify.js';
-import { SOCIAL_STRINGS } from '../../pwa/js/lib/strings-social.js';
 
 test('reaction state from a post fills every kind and keeps only known own kinds', () => {
   const state = reactionState({ reactions: { like: 2, idea: 1 }, my_reactions: ['idea', 'bogus'] });
@@ -73,8 +72,4 @@ test('snippets become text nodes and <mark>s; markup in the text stays text', ()
   ]);
   assert.deepEqual(snippetNodes(null, fakeDocument()), []);
   assert.equal(readableMentions('thanks @[Ann Smith](user:4)!'), 'thanks @Ann Smith!');
-});
-
-test('the on-demand strings exist in English and German alike', () => {
-  assert.deepEqual(Object.keys(SOCIAL_STRINGS.de).sort(), Object.keys(SOCIAL_STRINGS.en).sort());
 });

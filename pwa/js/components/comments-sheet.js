@@ -1,7 +1,6 @@
 // Comments of a post in a bottom sheet: oldest first, one level of replies, reply, edit and
 // delete one's own (moderators delete any), @mention autocomplete, load more. Also the
-// "who reacted" sheet. Loaded on first use, with its strings.
-import { loadSocialStrings } from '../lib/strings-social.js';
+// "who reacted" sheet. Loaded on first use.
 import { listComments, addComment, editComment, deleteComment, listReactors } from '../api/social.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, getLanguage } from '../lib/i18n.js';
@@ -17,8 +16,6 @@ export { stylesReady };
 import { MentionInput } from './mention-input.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { showToast } from './toast.js';
-
-loadSocialStrings();
 
 const MAX_COMMENT = 2000;
 

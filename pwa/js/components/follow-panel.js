@@ -1,13 +1,10 @@
 // On a colleague's profile: follower counts, Follow / Following, and the kudos they received.
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { follow, unfollow, personKudos } from '../api/social.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, formatNumber } from '../lib/i18n.js';
 import { el, clear } from './dom.js';
 import { showToast } from './toast.js';
 import { FeedList } from './feed-list.js';
-
-loadSocialStrings();
 
 /** FollowPanel(person): the counts and the button (none on one's own profile). */
 export function FollowPanel(person) {

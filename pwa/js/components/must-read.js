@@ -5,8 +5,7 @@
 import { acknowledge, reportProgress } from '../api/announcements.js';
 import { mustReadModel, WATCH_SHARE } from '../lib/announce-model.js';
 import { errorMessage } from '../lib/errors.js';
-import { getLanguage } from '../lib/i18n.js';
-import { t } from '../lib/announce-strings.js';
+import { t, getLanguage } from '../lib/i18n.js';
 import { fullDate } from '../lib/relative-time.js';
 import { routeHash } from '../lib/router.js';
 import { store } from '../actions/app-state.js';

@@ -1,11 +1,8 @@
 // The "New posts" pill: server-sent events from /api/live while the feed is on screen. The
 // stream closes when the app is hidden and opens again when it comes back; the browser
 // reconnects on its own after a network error, and we retry after the server refused.
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { t } from '../lib/i18n.js';
 import { el } from './dom.js';
-
-loadSocialStrings();
 
 const RETRY_MS = 15000;
 

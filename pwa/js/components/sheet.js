@@ -1,13 +1,10 @@
 // A bottom sheet on a modal <dialog>: the page behind is inert (focus stays inside), Escape and
 // a tap on the backdrop close it, and focus returns to what opened it.
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { t } from '../lib/i18n.js';
 import { el, nextId } from './dom.js';
 import { socialStyles } from './lazy-styles.js';
 
 export const stylesReady = socialStyles();
-
-loadSocialStrings();
 
 /** openSheet({title, body: [nodes], footer, onClose}): returns {dialog, close}. */
 export function openSheet({ title, body = [], footer = null, onClose } = {}) {

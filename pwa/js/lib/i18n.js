@@ -1,7 +1,12 @@
 // Language choice and string lookup. No DOM access: main.js applies the result to <html lang>.
-import { STRINGS } from './strings.js';
+// Every language is in the first load, so t() stays synchronous and switching language needs no
+// fetch, offline included. Should more languages outgrow the 60 KB budget, import() the chosen
+// one and keep English static as the fallback.
+import { en } from '../intl/en.js';
+import { de } from '../intl/de.js';
 
-export const LANGUAGES = ['en', 'de'];
+const TABLES = { en, de };
+export const LANGUAGES = Object.keys(TABLES);
 export const DEFAULT_LANGUAGE = 'en';
 
 let current = DEFAULT_LANGUAGE;
@@ -17,11 +22,6 @@ export function pickLanguage({ stored, profile, browser } = {}) {
     if (LANGUAGES.includes(base)) return base;
   }
   return DEFAULT_LANGUAGE;
-}
-
-/** Strings of a screen loaded on demand join the table when its module loads (keeps the first load small). */
-export function addStrings(more) {
-  for (const lang of Object.keys(more)) Object.assign(STRINGS[lang] ||= {}, more[lang]);
 }
 
 export function setLanguage(lang) {
@@ -41,8 +41,8 @@ export function format(template, params = {}) {
 
 /** The string for key in the current (or given) language, falling back to English, then the key. */
 export function t(key, params, lang = current) {
-  const table = STRINGS[lang] || STRINGS[DEFAULT_LANGUAGE];
-  const template = table[key] ?? STRINGS[DEFAULT_LANGUAGE][key] ?? key;
+  const table = TABLES[lang] || TABLES[DEFAULT_LANGUAGE];
+  const template = table[key] ?? TABLES[DEFAULT_LANGUAGE][key] ?? key;
   return format(template, params);
 }
 

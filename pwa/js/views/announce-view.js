@@ -2,7 +2,7 @@
 import { createAnnouncement, getAudiences } from '../api/announcements.js';
 import { announcementPayload } from '../lib/announce-model.js';
 import { errorMessage } from '../lib/errors.js';
-import { t } from '../lib/announce-strings.js';
+import { t } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
 import { store } from '../actions/app-state.js';
 import { el, field } from '../components/dom.js';

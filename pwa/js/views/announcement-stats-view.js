@@ -1,8 +1,7 @@
 // An announcement's reach for its author and moderators: acknowledged X of Y, who has not, Remind.
 import { getStats, remind } from '../api/announcements.js';
 import { errorMessage } from '../lib/errors.js';
-import { formatNumber, getLanguage } from '../lib/i18n.js';
-import { t } from '../lib/announce-strings.js';
+import { t, formatNumber, getLanguage } from '../lib/i18n.js';
 import { fullDate } from '../lib/relative-time.js';
 import { routeHash } from '../lib/router.js';
 import { el, clear } from '../components/dom.js';

@@ -6,7 +6,6 @@ import * as composer from '../actions/composer.js';
 import { composerState, MAX_POST_LENGTH } from '../lib/compose.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, formatNumber } from '../lib/i18n.js';
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { routeHash, routeQuery } from '../lib/router.js';
 import { MAX_PHOTOS } from '../lib/upload-queue.js';
 import { store } from '../actions/app-state.js';
@@ -113,7 +112,6 @@ export function ComposerView(main, ctx) {
   const share = routeQuery(location.hash).get('share');
   if (share) history.replaceState(history.state, '', routeHash('new'));
   if (share === 'failed' || share === 'unavailable') {
-    loadSocialStrings(); // the strings of screens loaded on demand
     alert.textContent = t(`compose.share.${share}`);
   }
   composer.openComposer()

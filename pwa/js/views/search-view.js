@@ -1,6 +1,5 @@
 // Search (#/search or #/search/WORDS): posts and comments ranked by the server with the matched
 // words marked, and colleagues by name, department or expertise. The company's memory.
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { search } from '../api/social.js';
 import { searchPeople } from '../api/people.js';
 import { errorMessage } from '../lib/errors.js';
@@ -10,8 +9,6 @@ import { routeHash } from '../lib/router.js';
 import { snippetNodes, readableMentions } from '../lib/snippet.js';
 import { el, clear, field } from '../components/dom.js';
 import { socialStyles } from '../components/lazy-styles.js';
-
-loadSocialStrings();
 
 function hitItem(hit) {
   const isComment = hit.type === 'comment';

@@ -1,11 +1,8 @@
 // A #hashtag's page (#/tag/NAME): the posts with that tag, newest first.
-import { loadSocialStrings } from '../lib/strings-social.js';
 import { tagPosts } from '../api/social.js';
 import { t } from '../lib/i18n.js';
 import { el } from '../components/dom.js';
 import { FeedList } from '../components/feed-list.js';
-
-loadSocialStrings();
 
 export function TagView(main, ctx) {
   const tag = String(ctx.route.id || '').replace(/^#/, '');
