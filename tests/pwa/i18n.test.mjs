@@ -41,12 +41,6 @@ test('German translates the navigation', () => {
   assert.notEqual(de['signin.submit'], en['signin.submit']);
 });
 
-test('placeholders say "coming soon" in both languages', () => {
-  assert.match(en['videos.soon'], /coming soon/);
-  assert.match(en['notifications.soon'], /coming soon/);
-  assert.match(de['videos.soon'], /demnächst/);
-});
-
 test('pickLanguage: stored choice, then profile, then browser, then English', () => {
   assert.equal(pickLanguage({ stored: 'de', profile: 'en', browser: 'en-US' }), 'de');
   assert.equal(pickLanguage({ stored: null, profile: 'de', browser: 'en-US' }), 'de');

@@ -80,12 +80,11 @@ function statusNote(article, post) {
     buttons.length ? el('div', { class: 'note-actions' }, buttons) : null);
 }
 
-function actionButton(name, label, { onclick, soon = false, iconOnly = false, extraClass = '' }) {
+function actionButton(name, label, { onclick, iconOnly = false, extraClass = '' }) {
   return el('button', {
     type: 'button',
     class: `action ${extraClass}`.trim(),
-    'aria-disabled': soon ? 'true' : null,
-    title: soon ? t('post.soon') : (iconOnly ? label : null),
+    title: iconOnly ? label : null,
     onclick,
   }, icon(name, 20), el('span', { class: iconOnly ? 'visually-hidden' : 'label' }, label));
 }

@@ -2,7 +2,6 @@
 export const de = {
   // The app, its navigation and languages
   'app.name': 'Hallway',
-  'app.skip': 'Zum Inhalt springen',
   'nav.label': 'Hauptmenü',
   'nav.feed': 'Feed',
   'nav.videos': 'Videos',
@@ -73,8 +72,6 @@ export const de = {
   'post.mustRead': 'Pflichtlektüre',
   'post.delete': 'Löschen',
   'post.kudos': 'Kollegen danken',
-  'post.actions': 'Aktionen zum Beitrag',
-  'post.soon': 'Demnächst: Reaktionen und Kommentare kommen mit dem nächsten Update',
   'post.confirmDelete': 'Diesen Beitrag löschen? Das lässt sich nicht rückgängig machen.',
   'post.cancel': 'Abbrechen',
   'post.deleted': 'Beitrag gelöscht.',
@@ -167,7 +164,6 @@ export const de = {
 
   // Videos
   'videos.title': 'Videos',
-  'videos.soon': 'Videos kommen mit dem Video-Pager — demnächst.',
   'videos.empty': 'Noch keine Videos. Nehmen Sie eines mit dem Handy auf und posten Sie es: Es erscheint hier.',
   'videos.record': 'Video posten',
   'videos.by': 'Video von {name}',
@@ -176,7 +172,6 @@ export const de = {
 
   // Notifications and push
   'notifications.title': 'Mitteilungen',
-  'notifications.soon': 'Mitteilungen kommen mit den Push-Nachrichten — demnächst.',
   'notifications.unread': '{n} ungelesen',
   'notifications.empty': 'Noch nichts. Wenn Kolleginnen und Kollegen, denen Sie folgen, etwas posten oder Sie erwähnt werden, steht es hier.',
   'notifications.more': 'Ältere anzeigen',
@@ -235,8 +230,6 @@ export const de = {
   'search.more': 'Mehr laden',
   'search.commentBy': 'Kommentar von {name}',
   'search.postBy': 'Beitrag von {name}',
-  'search.open': 'Beitrag öffnen',
-  'tag.soon': 'Seiten für Hashtags kommen mit der Suche — demnächst.',
   'tag.title': '#{tag}',
   'tag.label': 'Beiträge mit #{tag}',
   'tag.empty': 'Noch keine Beiträge mit #{tag}.',

@@ -4,7 +4,6 @@
 export const en = {
   // The app, its navigation and languages
   'app.name': 'Hallway',
-  'app.skip': 'Skip to content',
   'nav.label': 'Main',
   'nav.feed': 'Feed',
   'nav.videos': 'Videos',
@@ -75,8 +74,6 @@ export const en = {
   'post.mustRead': 'Must read',
   'post.delete': 'Delete',
   'post.kudos': 'Thank colleagues',
-  'post.actions': 'Post actions',
-  'post.soon': 'Coming soon: reactions and comments arrive with the next update',
   'post.confirmDelete': 'Delete this post? This cannot be undone.',
   'post.cancel': 'Cancel',
   'post.deleted': 'Post deleted.',
@@ -169,7 +166,6 @@ export const en = {
 
   // Videos
   'videos.title': 'Videos',
-  'videos.soon': 'Videos arrive with the video pager — coming soon.',
   'videos.empty': 'No videos yet. Record one on your phone and post it: it shows up here.',
   'videos.record': 'Post a video',
   'videos.by': 'Video by {name}',
@@ -178,7 +174,6 @@ export const en = {
 
   // Notifications and push
   'notifications.title': 'Notifications',
-  'notifications.soon': 'Notifications arrive with push messages — coming soon.',
   'notifications.unread': '{n} unread',
   'notifications.empty': 'Nothing yet. When colleagues you follow post or someone mentions you, it shows up here.',
   'notifications.more': 'Show older',
@@ -237,8 +232,6 @@ export const en = {
   'search.more': 'Load more',
   'search.commentBy': 'Comment by {name}',
   'search.postBy': 'Post by {name}',
-  'search.open': 'Open the post',
-  'tag.soon': 'Pages for hashtags arrive with search — coming soon.',
   'tag.title': '#{tag}',
   'tag.label': 'Posts tagged #{tag}',
   'tag.empty': 'No posts with #{tag} yet.',
