@@ -1,4 +1,4 @@
-// Every UI string in German. Same keys as en.js.
+// Every UI string in German, addressing the reader as "Sie". Same keys as en.js.
 export const de = {
   // The app, its navigation and languages
   'app.name': 'Hallway',
@@ -97,11 +97,11 @@ export const de = {
   'reactors.none': 'Noch keine Reaktionen.',
   'comments.title': 'Kommentare',
   'comments.more': 'Mehr laden',
-  'comments.none': 'Noch keine Kommentare. Schreib den ersten!',
+  'comments.none': 'Noch keine Kommentare. Schreiben Sie den ersten!',
   'comments.placeholder': 'Kommentar schreiben… mit @ erwähnen Sie jemanden',
   'comments.write': 'Kommentar schreiben',
   'comments.send': 'Senden',
-  'comments.empty': 'Schreib zuerst etwas.',
+  'comments.empty': 'Schreiben Sie zuerst etwas.',
   'comments.replyingTo': 'Antwort an {name}.',
   'comments.cancelReply': 'Antwort abbrechen',
   'comments.deleted': 'Dieser Kommentar wurde gelöscht.',
@@ -159,8 +159,8 @@ export const de = {
   'compose.tooManyPhotos': 'Ein Beitrag hat höchstens {max} Fotos: {left} wurden weggelassen.',
   'compose.waitUploads': 'Posten ist möglich, sobald die Uploads fertig sind.',
   'compose.fixUploads': 'Ein Upload ist fehlgeschlagen: versuchen Sie ihn erneut oder entfernen Sie ihn.',
-  'compose.share.failed': 'Die geteilten Dateien konnten auf diesem Telefon nicht gespeichert werden. Bitte füge sie hier hinzu.',
-  'compose.share.unavailable': 'Das Teilen hat Hallway erreicht, bevor die App auf diesem Telefon bereit war. Bitte füge die Dateien hier hinzu.',
+  'compose.share.failed': 'Die geteilten Dateien konnten auf diesem Telefon nicht gespeichert werden. Bitte fügen Sie sie hier hinzu.',
+  'compose.share.unavailable': 'Das Teilen hat Hallway erreicht, bevor die App auf diesem Telefon bereit war. Bitte fügen Sie die Dateien hier hinzu.',
 
   // Videos
   'videos.title': 'Videos',
@@ -216,14 +216,14 @@ export const de = {
   'follow.kudos': '{n} Mal Kudos erhalten',
   'follow.kudosTitle': 'Erhaltene Kudos',
   'follow.noKudos': 'Noch keine Kudos.',
-  'follow.done': 'Du folgst jetzt {name}: die Beiträge erscheinen in deinem Feed „Gefolgt“.',
-  'follow.undone': 'Du folgst {name} nicht mehr.',
+  'follow.done': 'Sie folgen jetzt {name}: die Beiträge erscheinen in Ihrem Feed „Gefolgt“.',
+  'follow.undone': 'Sie folgen {name} nicht mehr.',
 
   // Search, hashtags and mentions
   'search.title': 'Suche',
   'search.label': 'Beiträge, Kommentare und Personen suchen',
   'search.submit': 'Suchen',
-  'search.hint': 'Finde Beiträge und Kommentare über ihre Worte und Kolleginnen und Kollegen über Name, Abteilung oder Fachwissen.',
+  'search.hint': 'Finden Sie Beiträge und Kommentare über ihre Worte und Kolleginnen und Kollegen über Name, Abteilung oder Fachwissen.',
   'search.none': 'Nichts gefunden für „{q}“.',
   'search.posts': 'Beiträge und Kommentare',
   'search.people': 'Personen',
