@@ -36,12 +36,27 @@ test('pickLanguage: stored choice, then profile, then browser, then English', ()
 test('t formats, falls back to English and then to the key', () => {
   setLanguage('de');
   assert.equal(getLanguage(), 'de');
-  assert.equal(t('compose.tooLong', { over: 3 }), '3 Zeichen zu viel.');
+  assert.equal(t('compose.tooLong', { n: 3 }), '3 Zeichen zu viel.');
   assert.equal(t('no.such.key'), 'no.such.key');
   setLanguage('xx');
   assert.equal(getLanguage(), 'en');
   assert.equal(t('nav.feed'), 'Feed');
   assert.equal(t('nav.feed', {}, 'xx'), 'Feed');
+});
+
+test('t picks the plural form through Intl.PluralRules and formats the count', () => {
+  assert.equal(t('ann.reminded', { n: 1 }, 'en'), '1 colleague reminded.');
+  assert.equal(t('ann.reminded', { n: 0 }, 'en'), '0 colleagues reminded.');
+  assert.equal(t('ann.reminded', { n: 5000 }, 'en'), '5,000 colleagues reminded.');
+  assert.equal(t('ann.reminded', { n: 1 }, 'de'), '1 Person erinnert.');
+  assert.equal(t('ann.reminded', { n: 5000 }, 'de'), '5.000 Personen erinnert.');
+  assert.equal(t('comments.moreReplies', { n: 1 }, 'en'), 'Show 1 more reply');
+  assert.equal(t('ann.count', { n: 1, total: '12' }, 'de'), '1 von 12 hat bestätigt');
+  assert.equal(t('compose.tooManyPhotos', { n: 2, max: 20 }, 'en'), 'A post has at most 20 photos: 2 were left out.');
+});
+
+test('a plural without its count shows the other form with {n} left visible', () => {
+  assert.equal(t('follow.followers', {}, 'en'), '{n} followers');
 });
 
 test('format leaves unknown placeholders visible', () => {

@@ -40,7 +40,7 @@ test('more than 20 photos: the first ones fit, the rest are named as left out', 
   const files = Array.from({ length: 23 }, (_, i) => photo(`${i}.jpg`));
   const { queue, error } = q.addFiles(q.emptyQueue(), files, key);
   assert.equal(queue.items.length, q.MAX_PHOTOS);
-  assert.deepEqual(error, { key: 'compose.tooManyPhotos', params: { max: 20, left: 3 } });
+  assert.deepEqual(error, { key: 'compose.tooManyPhotos', params: { max: 20, n: 3 } });
   assert.equal(queue.items.at(-1).name, '19.jpg');
 });
 

@@ -17,7 +17,7 @@ export function FollowPanel(person) {
     el('span', { class: 'meta' }, t('follow.kudos', { n: formatNumber(person.kudos) })));
 
   function render() {
-    followers.textContent = t('follow.followers', { n: formatNumber(state.followers) });
+    followers.textContent = t('follow.followers', { n: state.followers });
     button.setAttribute('aria-pressed', String(state.following));
     button.className = state.following ? 'btn' : 'btn primary';
     button.textContent = t(state.following ? 'follow.following' : 'follow.follow');

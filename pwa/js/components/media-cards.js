@@ -81,7 +81,7 @@ function renderGallery(post) {
   const text = post.body ? PostBody(post.body) : null;
   const slides = post.status === 'published' ? galleryModel(post) : [];
   if (!slides.length) return [text];
-  const track = el('ul', { class: 'slides', 'aria-label': t('post.photos', { count: slides.length }) },
+  const track = el('ul', { class: 'slides', 'aria-label': t('post.photos', { n: slides.length }) },
     slides.map((slide, i) => el('li', { class: 'slide', style: `aspect-ratio: ${slides[0].aspect}` },
       blurhashCanvas(slide.blurhash),
       el('img', {

@@ -1,4 +1,5 @@
-// Every UI string in German, addressing the reader as "Sie". Same keys as en.js.
+// Every UI string in German, addressing the reader as "Sie". Same keys as en.js; a string that
+// depends on a count has the plural forms Intl.PluralRules('de') asks for ('one' and 'other').
 export const de = {
   // The app, its navigation and languages
   'app.name': 'Hallway',
@@ -85,7 +86,7 @@ export const de = {
   'post.retrying': 'Neuer Versuch läuft …',
   'post.video': 'Video',
   'post.sound': 'Ton',
-  'post.photos': '{count} Fotos',
+  'post.photos': { one: '{n} Foto', other: '{n} Fotos' },
   'post.photoOf': 'Foto {n} von {count}',
   'post.title': 'Beitrag',
   'post.notFound': 'Diesen Beitrag gibt es nicht mehr.',
@@ -108,7 +109,7 @@ export const de = {
   'comments.edited': 'bearbeitet',
   'comments.reply': 'Antworten',
   'comments.replies': 'Antworten',
-  'comments.moreReplies': '{n} weitere Antworten zeigen',
+  'comments.moreReplies': { one: '{n} weitere Antwort zeigen', other: '{n} weitere Antworten zeigen' },
   'comments.edit': 'Bearbeiten',
   'comments.editLabel': 'Kommentar bearbeiten',
   'comments.save': 'Speichern',
@@ -131,7 +132,7 @@ export const de = {
   'compose.thankFailed': 'Veröffentlicht, aber die Kudos konnten nicht gespeichert werden: {error}',
   'compose.placeholder': 'Teilen Sie Neuigkeiten, Tipps oder Fragen mit Ihren Kolleginnen und Kollegen…',
   'compose.counter': '{count} / {max}',
-  'compose.tooLong': '{over} Zeichen zu viel.',
+  'compose.tooLong': { one: '{n} Zeichen zu viel.', other: '{n} Zeichen zu viel.' },
   'compose.submit': 'Veröffentlichen',
   'compose.busy': 'Wird veröffentlicht…',
   'compose.media': 'Fotos oder Video hinzufügen',
@@ -156,7 +157,10 @@ export const de = {
   'compose.alt': 'Beschreiben Sie das Foto (Alternativtext)',
   'compose.unsupported': '„{name}“ ist weder ein Foto noch ein Video.',
   'compose.oneVideo': 'Ein Beitrag hat entweder ein Video oder bis zu 20 Fotos, nicht beides.',
-  'compose.tooManyPhotos': 'Ein Beitrag hat höchstens {max} Fotos: {left} wurden weggelassen.',
+  'compose.tooManyPhotos': {
+    one: 'Ein Beitrag hat höchstens {max} Fotos: {n} wurde weggelassen.',
+    other: 'Ein Beitrag hat höchstens {max} Fotos: {n} wurden weggelassen.',
+  },
   'compose.waitUploads': 'Posten ist möglich, sobald die Uploads fertig sind.',
   'compose.fixUploads': 'Ein Upload ist fehlgeschlagen: versuchen Sie ihn erneut oder entfernen Sie ihn.',
   'compose.share.failed': 'Die geteilten Dateien konnten auf diesem Telefon nicht gespeichert werden. Bitte fügen Sie sie hier hinzu.',
@@ -211,7 +215,7 @@ export const de = {
   'person.noPosts': 'Noch keine Beiträge.',
   'follow.follow': 'Folgen',
   'follow.following': 'Folge ich',
-  'follow.followers': '{n} Follower',
+  'follow.followers': { one: '{n} Follower', other: '{n} Follower' },
   'follow.followingCount': 'folgt {n}',
   'follow.kudos': '{n} Mal Kudos erhalten',
   'follow.kudosTitle': 'Erhaltene Kudos',
@@ -263,14 +267,14 @@ export const de = {
   'ann.sent': 'Ankündigung veröffentlicht.',
   'ann.scheduledDone': 'Ankündigung geplant.',
   'ann.statsTitle': 'Bestätigungen',
-  'ann.count': '{x} von {y} haben bestätigt',
-  'ann.reach': 'Erreicht {y} Kolleginnen und Kollegen',
+  'ann.count': { one: '{n} von {total} hat bestätigt', other: '{n} von {total} haben bestätigt' },
+  'ann.reach': { one: 'Erreicht {n} Person', other: 'Erreicht {n} Kolleginnen und Kollegen' },
   'ann.audienceIs': 'Zielgruppe: {audience}',
   'ann.missing': 'Noch nicht bestätigt',
   'ann.allDone': 'Alle haben bestätigt.',
   'ann.more': 'Mehr',
   'ann.remind': 'Erinnern',
-  'ann.reminded': '{n} Personen erinnert.',
+  'ann.reminded': { one: '{n} Person erinnert.', other: '{n} Personen erinnert.' },
   'ann.remindAgain': 'Erneut erinnern ab {time}.',
 
   // Errors
@@ -278,6 +282,9 @@ export const de = {
   'error.timeout': 'Hallway hat zu lange nicht geantwortet. Bitte versuchen Sie es erneut.',
   'error.server': 'Auf dem Server ist etwas schiefgegangen (Fehler {status}). Bitte versuchen Sie es später erneut.',
   'error.generic': 'Die Anfrage ist fehlgeschlagen (Fehler {status}).',
-  'error.rateLimited': 'Zu viele Versuche. Bitte warten Sie {seconds} Sekunden und versuchen Sie es erneut.',
+  'error.rateLimited': {
+    one: 'Zu viele Versuche. Bitte warten Sie {n} Sekunde und versuchen Sie es erneut.',
+    other: 'Zu viele Versuche. Bitte warten Sie {n} Sekunden und versuchen Sie es erneut.',
+  },
   'error.signedOut': 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
 };

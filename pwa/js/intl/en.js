@@ -1,6 +1,7 @@
 // Every UI string in English, the language the others fall back to. The accessible names are
 // the ones DESIGN.md fixes ("Feed", "New post", "Sign in", …): the browser tests find controls
-// by them.
+// by them. A string that depends on a count is an object of plural forms, picked by
+// Intl.PluralRules ('one' and 'other' in English); its {n} is the count, formatted by t().
 export const en = {
   // The app, its navigation and languages
   'app.name': 'Hallway',
@@ -87,7 +88,7 @@ export const en = {
   'post.retrying': 'Trying again…',
   'post.video': 'Video',
   'post.sound': 'Sound',
-  'post.photos': '{count} photos',
+  'post.photos': { one: '{n} photo', other: '{n} photos' },
   'post.photoOf': 'Photo {n} of {count}',
   'post.title': 'Post',
   'post.notFound': 'This post does not exist any more.',
@@ -110,7 +111,7 @@ export const en = {
   'comments.edited': 'edited',
   'comments.reply': 'Reply',
   'comments.replies': 'Replies',
-  'comments.moreReplies': 'Show {n} more replies',
+  'comments.moreReplies': { one: 'Show {n} more reply', other: 'Show {n} more replies' },
   'comments.edit': 'Edit',
   'comments.editLabel': 'Edit your comment',
   'comments.save': 'Save',
@@ -133,7 +134,7 @@ export const en = {
   'compose.thankFailed': 'Posted, but the kudos could not be saved: {error}',
   'compose.placeholder': 'Share news, a tip or a question with your colleagues…',
   'compose.counter': '{count} / {max}',
-  'compose.tooLong': '{over} characters too many.',
+  'compose.tooLong': { one: '{n} character too many.', other: '{n} characters too many.' },
   'compose.submit': 'Post',
   'compose.busy': 'Posting…',
   'compose.media': 'Add photos or video',
@@ -158,7 +159,10 @@ export const en = {
   'compose.alt': 'Describe this photo (alt text)',
   'compose.unsupported': '“{name}” is neither a photo nor a video.',
   'compose.oneVideo': 'A post has either one video or up to 20 photos, not both.',
-  'compose.tooManyPhotos': 'A post has at most {max} photos: {left} were left out.',
+  'compose.tooManyPhotos': {
+    one: 'A post has at most {max} photos: {n} was left out.',
+    other: 'A post has at most {max} photos: {n} were left out.',
+  },
   'compose.waitUploads': 'Post is available once the uploads have finished.',
   'compose.fixUploads': 'An upload failed: try it again or remove it.',
   'compose.share.failed': 'The shared files could not be kept on this phone. Please add them here.',
@@ -213,7 +217,7 @@ export const en = {
   'person.noPosts': 'No posts yet.',
   'follow.follow': 'Follow',
   'follow.following': 'Following',
-  'follow.followers': '{n} followers',
+  'follow.followers': { one: '{n} follower', other: '{n} followers' },
   'follow.followingCount': '{n} following',
   'follow.kudos': '{n} kudos received',
   'follow.kudosTitle': 'Kudos received',
@@ -265,14 +269,14 @@ export const en = {
   'ann.sent': 'Announcement published.',
   'ann.scheduledDone': 'Announcement scheduled.',
   'ann.statsTitle': 'Acknowledgements',
-  'ann.count': 'Acknowledged {x} of {y}',
-  'ann.reach': 'Reaches {y} colleagues',
+  'ann.count': { one: 'Acknowledged {n} of {total}', other: 'Acknowledged {n} of {total}' },
+  'ann.reach': { one: 'Reaches {n} colleague', other: 'Reaches {n} colleagues' },
   'ann.audienceIs': 'Audience: {audience}',
   'ann.missing': 'Not yet confirmed',
   'ann.allDone': 'Everyone has confirmed.',
   'ann.more': 'More',
   'ann.remind': 'Remind',
-  'ann.reminded': '{n} colleagues reminded.',
+  'ann.reminded': { one: '{n} colleague reminded.', other: '{n} colleagues reminded.' },
   'ann.remindAgain': 'You can remind again after {time}.',
 
   // Errors
@@ -280,6 +284,9 @@ export const en = {
   'error.timeout': 'Hallway took too long to answer. Please try again.',
   'error.server': 'Something went wrong on the server (error {status}). Please try again later.',
   'error.generic': 'The request failed (error {status}).',
-  'error.rateLimited': 'Too many attempts. Please wait {seconds} seconds and try again.',
+  'error.rateLimited': {
+    one: 'Too many attempts. Please wait {n} second and try again.',
+    other: 'Too many attempts. Please wait {n} seconds and try again.',
+  },
   'error.signedOut': 'Your session has ended. Please sign in again.',
 };

@@ -40,7 +40,7 @@ export function errorMessage(error, t) {
   if (error.kind === 'network') return t('error.network');
   if (error.kind === 'timeout') return t('error.timeout');
   if (error.status === 429 && error.retryAfter !== null) {
-    return t('error.rateLimited', { seconds: error.retryAfter });
+    return t('error.rateLimited', { n: error.retryAfter });
   }
   // 5xx details are rarely meant for people (and Litestar hides them anyway).
   if (error.status >= 500) return t('error.server', { status: error.status });

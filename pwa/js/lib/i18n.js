@@ -39,17 +39,37 @@ export function format(template, params = {}) {
     Object.hasOwn(params, name) ? String(params[name]) : whole);
 }
 
-/** The string for key in the current (or given) language, falling back to English, then the key. */
-export function t(key, params, lang = current) {
-  const table = TABLES[lang] || TABLES[DEFAULT_LANGUAGE];
-  const template = table[key] ?? TABLES[DEFAULT_LANGUAGE][key] ?? key;
-  return format(template, params);
+/**
+ * The string for key in the current (or given) language, falling back to English, then the key.
+ * A string with plural forms takes the count as params.n, a number: Intl.PluralRules picks the
+ * form, and {n} shows the count formatted for the language.
+ */
+export function t(key, params = {}, lang = current) {
+  let from = Object.hasOwn(TABLES, lang) ? lang : DEFAULT_LANGUAGE;
+  let entry = TABLES[from][key];
+  if (entry === undefined) {
+    from = DEFAULT_LANGUAGE;
+    entry = TABLES[from][key];
+  }
+  if (entry === undefined) return key;
+  if (typeof entry === 'string') return format(entry, params);
+  if (!Object.hasOwn(params, 'n')) return format(entry.other, params); // {n} stays visible
+  const n = Number(params.n);
+  const form = entry[pluralRules(from).select(n)] ?? entry.other;
+  return format(form, { ...params, n: formatNumber(n, from) });
 }
 
+// Intl objects are costly to build: one of each per language.
+const plurals = new Map();
 const numberFormats = new Map();
+
+function pluralRules(lang) {
+  if (!plurals.has(lang)) plurals.set(lang, new Intl.PluralRules(lang));
+  return plurals.get(lang);
+}
 
 /** Numbers formatted for the current language (5,000 / 5.000). */
 export function formatNumber(n, lang = current) {
-  if (!numberFormats.has(lang)) numberFormats.set(lang, new Intl.NumberFormat(lang)); // costly to build
+  if (!numberFormats.has(lang)) numberFormats.set(lang, new Intl.NumberFormat(lang));
   return numberFormats.get(lang).format(n);
 }

@@ -48,7 +48,7 @@ export function addFiles(queue, files, makeKey) {
     error: '',
   }));
   const error = taken.length < incoming.length
-    ? { key: 'compose.tooManyPhotos', params: { max: MAX_PHOTOS, left: incoming.length - taken.length } }
+    ? { key: 'compose.tooManyPhotos', params: { max: MAX_PHOTOS, n: incoming.length - taken.length } }
     : null;
   return { queue: { items: [...queue.items, ...added] }, added, error };
 }

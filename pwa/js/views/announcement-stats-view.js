@@ -27,10 +27,11 @@ export function AnnouncementStatsView(main, ctx) {
       const stats = await getStats(id, next);
       if (!next) {
         clear(list);
-        const x = formatNumber(stats.acknowledged);
-        const y = formatNumber(stats.audience_size);
+        const total = formatNumber(stats.audience_size);
         clear(summary).append(
-          el('p', { class: 'big-count' }, stats.must_read ? t('ann.count', { x, y }) : t('ann.reach', { y })),
+          el('p', { class: 'big-count' }, stats.must_read
+            ? t('ann.count', { n: stats.acknowledged, total })
+            : t('ann.reach', { n: stats.audience_size })),
           el('p', { class: 'meta' }, t('ann.audienceIs', { audience: stats.audience })),
           el('a', { href: routeHash('post', id) }, t('ann.title')));
         const nobodyLeft = stats.must_read && stats.acknowledged === stats.audience_size;
@@ -55,7 +56,7 @@ export function AnnouncementStatsView(main, ctx) {
     alert.textContent = '';
     try {
       const result = await remind(id);
-      showToast(t('ann.reminded', { n: formatNumber(result.reminded) }));
+      showToast(t('ann.reminded', { n: result.reminded }));
       await load();
     } catch (err) {
       alert.textContent = errorMessage(err, t);

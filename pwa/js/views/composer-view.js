@@ -60,7 +60,7 @@ export function ComposerView(main, ctx) {
   function render(state) {
     const text = composerState(message.input.value, MAX_POST_LENGTH);
     counter.textContent = text.over
-      ? t('compose.tooLong', { over: formatNumber(text.over) })
+      ? t('compose.tooLong', { n: text.over })
       : t('compose.counter', { count: formatNumber(text.count), max: formatNumber(text.max) });
     counter.classList.toggle('over', text.over > 0);
     attachments.update(state.queue);
