@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.accounts import services
@@ -22,7 +23,7 @@ class SessionController(Controller):
     tags = ["accounts"]
 
     @post(operation_id="signIn", opt={"role": "public"}, status_code=200)
-    async def sign_in(self, request: Request, data: SignIn, state: State) -> Response[Me]:
+    async def sign_in(self, request: Request, data: JSONBody[SignIn], state: State) -> Response[Me]:
         """Sign in with email and password; rate-limited per account and per address."""
         settings = get_settings()
         limiter = state.limiter
@@ -64,7 +65,7 @@ class MeController(Controller):
         return services.me_out(row)
 
     @patch(operation_id="updateMe")
-    async def update(self, request: Request, data: ProfilePatch) -> Me:
+    async def update(self, request: Request, data: JSONBody[ProfilePatch]) -> Me:
         return services.me_out(await services.update_profile(viewer_of(request).id, data))
 
 
@@ -73,19 +74,19 @@ class InviteController(Controller):
     tags = ["accounts"]
 
     @post(operation_id="createInvite", opt={"role": "admin"}, status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: InviteIn) -> InviteOut:
+    async def create(self, request: Request, data: JSONBody[InviteIn]) -> InviteOut:
         """Invite a colleague: a link that lets them choose a name and password."""
         token, row = await services.create_invite(data.role, data.email, data.days, viewer_of(request).id)
         url = f"{get_settings().public_url}/#/join/{token}"
         return InviteOut(token=token, url=url, role=row["role"], email=row["email"], expires_at=row["expires_at"])
 
     @get("/{token:str}", operation_id="getInvite", opt={"role": "public"})
-    async def info(self, token: str) -> InviteInfo:
+    async def info(self, token: FromPath[str]) -> InviteInfo:
         row = await services.invite_info(token)
         return InviteInfo(role=row["role"], email=row["email"], expires_at=row["expires_at"])
 
     @post("/{token:str}/accept", operation_id="acceptInvite", opt={"role": "public"}, status_code=HTTP_201_CREATED)
-    async def accept(self, request: Request, token: str, data: AcceptInvite) -> Response[Me]:
+    async def accept(self, request: Request, token: FromPath[str], data: JSONBody[AcceptInvite]) -> Response[Me]:
         user = await services.accept_invite(token, data.name, data.email, data.password)
         user = await services.default_language(user, request.headers.get("accept-language"))
         session = await start_session(user["id"])

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from server.feed.services import feed_page
 from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
 from server.lib.guards import Viewer, viewer_of
+from server.lib.pagination import Cursor
 from server.posts.schemas import PostOut
 from server.posts.services import is_pinned, post_out
 from server.posts.tables import Post
@@ -54,13 +55,13 @@ async def _page(request: Request, key: tuple, viewer: Viewer, build: Callable[[]
 @get("/api/feed", operation_id="getFeed", tags=["feed"])
 async def feed(
     request: Request,
-    cursor: str | None = Parameter(default=None, max_length=500),
-    kind: Literal["text", "video", "gallery"] | None = None,
-    author: int | None = None,
+    cursor: Cursor = None,
+    kind: FromQuery[Literal["text", "video", "gallery"] | None] = None,
+    author: FromQuery[int | None] = None,
     # "scope" is a reserved kwarg in Litestar (the ASGI scope), hence the alias.
-    feed_scope: Literal["company", "following"] = Parameter(query="scope", default="company"),
-    tag: str | None = Parameter(default=None, max_length=200),
-    limit: int = Parameter(default=20, ge=1, le=100),
+    feed_scope: Annotated[Literal["company", "following"], QueryParameter(name="scope")] = "company",
+    tag: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> Response[FeedPage]:
     """Pinned posts first on the first page, then newest first; "following": people I follow and me."""
     viewer = viewer_of(request)
@@ -73,9 +74,9 @@ async def feed(
 @get("/api/tags/{tag:str}/posts", operation_id="getTagPosts", tags=["feed"])
 async def tag_posts(
     request: Request,
-    tag: str,
-    cursor: str | None = Parameter(default=None, max_length=500),
-    limit: int = Parameter(default=20, ge=1, le=100),
+    tag: FromPath[str],
+    cursor: Cursor = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> Response[FeedPage]:
     """Posts with this #hashtag (any case), newest first."""
     viewer = viewer_of(request)

@@ -6,13 +6,18 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
 
-__all__ = ["encode_cursor", "decode_cursor"]
+__all__ = ["Cursor", "encode_cursor", "decode_cursor"]
 
 _BAD = "This page link is not valid any more. Please reload."
+_MAX = 500
+
+# The `cursor` query parameter of every paged route: `cursor: Cursor = None`.
+Cursor = Annotated[str | None, QueryParameter(max_length=_MAX)]
 
 
 def _sign(payload: bytes, secret: str) -> str:
@@ -28,7 +33,7 @@ def encode_cursor(values: list[Any], secret: str) -> str:
 def decode_cursor(cursor: str, secret: str, arity: int) -> list[Any]:
     """The sort keys inside a cursor; a garbage or tampered cursor is a 400."""
     payload, _, signature = cursor.partition(".")
-    if len(cursor) > 500 or not hmac.compare_digest(signature, _sign(payload.encode(), secret)):
+    if len(cursor) > _MAX or not hmac.compare_digest(signature, _sign(payload.encode(), secret)):
         raise ValidationException(_BAD)
     try:
         values = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

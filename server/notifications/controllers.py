@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, Request, get, patch, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 
 from server.lib.guards import viewer_of
+from server.lib.pagination import Cursor
 from server.notifications import services
 from server.notifications.schemas import NotificationOut, NotificationPage, Preferences, PreferencesPatch, ReadIn, Unread
 
@@ -19,8 +22,8 @@ class NotificationController(Controller):
 
     @get(operation_id="listNotifications", opt={"role": "member"})
     async def index(
-        self, request: Request, cursor: str | None = Parameter(default=None, max_length=500),
-        limit: int = Parameter(default=20, ge=1, le=100),
+        self, request: Request, cursor: Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> NotificationPage:
         """Newest first, with how many are unread."""
         page = await services.list_notifications(viewer_of(request).id, cursor, limit)
@@ -30,7 +33,7 @@ class NotificationController(Controller):
         )
 
     @post("/read", operation_id="readNotifications", status_code=200, opt={"role": "member"})
-    async def read(self, request: Request, data: ReadIn | None = None) -> Unread:
+    async def read(self, request: Request, data: JSONBody[ReadIn | None] = None) -> Unread:
         """Mark all (or up to an id) read; answers what is still unread."""
         return Unread(unread=await services.mark_read(viewer_of(request).id, data.up_to if data else None))
 
@@ -39,6 +42,6 @@ class NotificationController(Controller):
         return Preferences(**await services.get_preferences(viewer_of(request).id))
 
     @patch("/preferences", operation_id="updateNotificationPreferences", opt={"role": "member"})
-    async def update_preferences(self, request: Request, data: PreferencesPatch) -> Preferences:
+    async def update_preferences(self, request: Request, data: JSONBody[PreferencesPatch]) -> Preferences:
         changes = msgspec.structs.asdict(data)
         return Preferences(**await services.update_preferences(viewer_of(request).id, changes))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, Request, delete, get, put
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 from piccolo.columns.combination import WhereRaw
 
 from server.accounts.schemas import Person
@@ -13,7 +15,7 @@ from server.accounts.tables import User
 from server.feed.controllers import FeedPage
 from server.feed.services import feed_page
 from server.lib.guards import viewer_of
-from server.lib.pagination import decode_cursor, encode_cursor
+from server.lib.pagination import Cursor, decode_cursor, encode_cursor
 from server.people import services
 from server.people.schemas import Profile
 from server.posts.services import post_out
@@ -24,7 +26,6 @@ from server.social.schemas import FollowState
 __all__ = ["PeopleController", "PeoplePage"]
 
 _PUBLIC = services.PUBLIC
-_Cursor = Parameter(default=None, max_length=500)
 
 
 class PeoplePage(msgspec.Struct):
@@ -52,9 +53,9 @@ class PeopleController(Controller):
     @get(operation_id="listPeople")
     async def directory(
         self,
-        q: str = Parameter(default="", max_length=100),
-        cursor: str | None = Parameter(default=None, max_length=500),
-        limit: int = Parameter(default=30, ge=1, le=100),
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+        cursor: Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30,
     ) -> PeoplePage:
         """Colleagues in name order; `q` matches name, job title, department, location, expertise."""
         query = User.select(*_PUBLIC).where(User.disabled == False)  # noqa: E712
@@ -71,39 +72,39 @@ class PeopleController(Controller):
         return PeoplePage(items=[person_out(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{person_id:int}", operation_id="getPerson")
-    async def profile(self, request: Request, person_id: int) -> Profile:
+    async def profile(self, request: Request, person_id: FromPath[int]) -> Profile:
         """The person, their follower counts, whether I follow them and how many kudos they got."""
         return await services.profile(viewer_of(request), person_id)
 
     @put("/{person_id:int}/follow", operation_id="followPerson")
-    async def follow(self, request: Request, person_id: int) -> FollowState:
+    async def follow(self, request: Request, person_id: FromPath[int]) -> FollowState:
         """Their posts come into my "Following" feed; following twice is still once."""
         await follows.follow(viewer_of(request), person_id)
         return FollowState(following=True, followers=(await follows.counts(person_id))[0])
 
     @delete("/{person_id:int}/follow", operation_id="unfollowPerson", status_code=200)
-    async def unfollow(self, request: Request, person_id: int) -> FollowState:
+    async def unfollow(self, request: Request, person_id: FromPath[int]) -> FollowState:
         await follows.unfollow(viewer_of(request), person_id)
         return FollowState(following=False, followers=(await follows.counts(person_id))[0])
 
     @get("/{person_id:int}/followers", operation_id="listFollowers")
     async def followers(
-        self, person_id: int, cursor: str | None = _Cursor, limit: int = Parameter(default=30, ge=1, le=100)
+        self, person_id: FromPath[int], cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
     ) -> PeoplePage:
         items, next_cursor = await services.follow_list(person_id, "followers", cursor, limit)
         return PeoplePage(items=items, next_cursor=next_cursor)
 
     @get("/{person_id:int}/following", operation_id="listFollowing")
     async def following(
-        self, person_id: int, cursor: str | None = _Cursor, limit: int = Parameter(default=30, ge=1, le=100)
+        self, person_id: FromPath[int], cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
     ) -> PeoplePage:
         items, next_cursor = await services.follow_list(person_id, "following", cursor, limit)
         return PeoplePage(items=items, next_cursor=next_cursor)
 
     @get("/{person_id:int}/kudos", operation_id="listKudosReceived")
     async def kudos(
-        self, request: Request, person_id: int, cursor: str | None = _Cursor,
-        limit: int = Parameter(default=20, ge=1, le=100),
+        self, request: Request, person_id: FromPath[int], cursor: Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> FeedPage:
         """Posts that thank this person, latest kudos first."""
         viewer = viewer_of(request)
@@ -112,8 +113,8 @@ class PeopleController(Controller):
 
     @get("/{person_id:int}/posts", operation_id="listPersonPosts")
     async def posts(
-        self, request: Request, person_id: int, cursor: str | None = _Cursor,
-        limit: int = Parameter(default=20, ge=1, le=100),
+        self, request: Request, person_id: FromPath[int], cursor: Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> FeedPage:
         """Their published posts, newest first (their pinned ones on top): the feed with author=."""
         viewer = viewer_of(request)

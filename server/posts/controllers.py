@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, delete, get, post, put, route
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_303_SEE_OTHER
 
@@ -20,32 +21,32 @@ class PostController(Controller):
     tags = ["posts"]
 
     @post(operation_id="createPost", status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: NewPost) -> PostOut:
+    async def create(self, request: Request, data: JSONBody[NewPost]) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.create_post(viewer, data), viewer)
 
     @get("/{post_id:int}", operation_id="getPost")
-    async def read(self, request: Request, post_id: int) -> PostOut:
+    async def read(self, request: Request, post_id: FromPath[int]) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.get_post(viewer, post_id), viewer)
 
     @delete("/{post_id:int}", operation_id="deletePost", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, request: Request, post_id: int) -> None:
+    async def remove(self, request: Request, post_id: FromPath[int]) -> None:
         await services.delete_post(viewer_of(request), post_id)
 
     @post("/{post_id:int}/retry", operation_id="retryPost", status_code=200)
-    async def retry(self, request: Request, post_id: int) -> PostOut:
+    async def retry(self, request: Request, post_id: FromPath[int]) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.retry_post(viewer, post_id), viewer)
 
     @put("/{post_id:int}/pin", operation_id="pinPost", opt={"role": "moderator"})
-    async def pin(self, request: Request, post_id: int, data: PinIn | None = None) -> PostOut:
+    async def pin(self, request: Request, post_id: FromPath[int], data: JSONBody[PinIn | None] = None) -> PostOut:
         viewer = viewer_of(request)
         row = await services.set_pin(viewer, post_id, True, data.until if data else None)
         return services.post_out(row, viewer)
 
     @delete("/{post_id:int}/pin", operation_id="unpinPost", opt={"role": "moderator"}, status_code=200)
-    async def unpin(self, request: Request, post_id: int) -> PostOut:
+    async def unpin(self, request: Request, post_id: FromPath[int]) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.set_pin(viewer, post_id, False), viewer)
 

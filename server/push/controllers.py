@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, delete, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.guards import viewer_of
@@ -22,7 +23,7 @@ class PushController(Controller):
         return KeyOut(public_key=services.vapid().public_key)
 
     @post("/subscriptions", operation_id="subscribePush", status_code=HTTP_201_CREATED, opt={"role": "member"})
-    async def subscribe(self, request: Request, data: SubscriptionIn) -> SubscriptionOut:
+    async def subscribe(self, request: Request, data: JSONBody[SubscriptionIn]) -> SubscriptionOut:
         """Store this browser's subscription; the same endpoint again updates it."""
         subscription = {"endpoint": data.endpoint, "keys": {"p256dh": data.keys.p256dh, "auth": data.keys.auth}}
         row = await services.subscribe(
@@ -31,6 +32,6 @@ class PushController(Controller):
         return SubscriptionOut(id=row["id"], endpoint=row["endpoint"], created_at=row["created_at"])
 
     @delete("/subscriptions", operation_id="unsubscribePush", status_code=HTTP_204_NO_CONTENT, opt={"role": "member"})
-    async def unsubscribe(self, request: Request, data: Unsubscribe) -> None:
+    async def unsubscribe(self, request: Request, data: JSONBody[Unsubscribe]) -> None:
         """Forget one of your own subscriptions (by endpoint); idempotent, and others' are left alone."""
         await services.unsubscribe(viewer_of(request).id, data.endpoint)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from litestar import Controller, Request, Response, delete, head, patch, post, route
 from litestar.enums import HttpMethod
 from litestar.exceptions import InternalServerException
+from litestar.params import FromPath
 
 from server.lib.guards import viewer_of
 from server.settings import get_settings
@@ -93,24 +94,24 @@ class UploadController(Controller):
         return Response(None, status_code=201, headers={**_state_headers(row), "Location": f"{PATH}/{row['id']}"})
 
     @head("/{upload_id:str}", operation_id="uploadOffset")
-    async def offset(self, request: Request, upload_id: str) -> Response[None]:
+    async def offset(self, request: Request, upload_id: FromPath[str]) -> Response[None]:
         """Where to resume: the offset committed to disk."""
         _require_tus(request)
         row = await services.get_upload(viewer_of(request).id, upload_id)
         return Response(None, status_code=200, headers=_state_headers(row))
 
     @patch("/{upload_id:str}", operation_id="appendUpload", request_max_body_size=None, status_code=204)
-    async def append(self, request: Request, upload_id: str) -> Response[None]:
+    async def append(self, request: Request, upload_id: FromPath[str]) -> Response[None]:
         """Append a chunk at Upload-Offset."""
         return await _append(request, upload_id)
 
     @delete("/{upload_id:str}", operation_id="terminateUpload", status_code=204)
-    async def terminate(self, request: Request, upload_id: str) -> Response[None]:
+    async def terminate(self, request: Request, upload_id: FromPath[str]) -> Response[None]:
         """tus termination: the upload and its bytes are gone."""
         return await _terminate(request, upload_id)
 
     @post("/{upload_id:str}", operation_id="overrideUpload", request_max_body_size=None, status_code=204)
-    async def overridden(self, request: Request, upload_id: str) -> Response[None]:
+    async def overridden(self, request: Request, upload_id: FromPath[str]) -> Response[None]:
         """PATCH or DELETE sent as POST with X-HTTP-Method-Override (tus core; for proxies that drop PATCH)."""
         method = request.headers.get("x-http-method-override", "").strip().upper()
         if method == "PATCH":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from server.lib.guards import viewer_of
@@ -13,6 +14,6 @@ __all__ = ["record"]
 
 
 @post("/api/views", operation_id="recordViews", status_code=HTTP_204_NO_CONTENT, tags=["views"])
-async def record(request: Request, data: ViewBatch) -> None:
+async def record(request: Request, data: JSONBody[ViewBatch]) -> None:
     """Up to 100 posts seen, with how much of each video was watched; unknown posts are skipped."""
     await record_views(viewer_of(request), data.items)
