@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import hmac
 import json
 import math
+import os
 import re
+import struct
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +19,8 @@ from typing import Any, Literal
 
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric import ec
-from webpush import WebPush
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from server.push.outbound import PublicResolver, UnsafeEndpoint, check_endpoint_url
 from server.push.vapid import Vapid, audience_of
@@ -136,38 +140,45 @@ def fit_payload(payload: dict[str, Any], limit: int = MAX_PLAINTEXT) -> dict[str
     return trimmed
 
 
-class _Encryptor(WebPush):
-    """webpush's RFC 8291 aes128gcm encryption, without the per-message VAPID signing of `WebPush.get`."""
-
-    # `WebPush.get` parses the PEM key and signs a JWT for every message, builds `aud`
-    # without the port, forces `mailto:` and mutates the shared instance's ttl; the
-    # encryption itself is right (see the RFC 8291 test vector in the tests), so only it is used.
-    def __init__(self) -> None:
-        self.max_resord_size = 4096
+# RFC 8291 §3.4's info strings, each with HKDF's single-block counter 0x01 appended; one
+# aes128gcm record of 4096 bytes (RFC 8188 §2.1) holds any message a push service must accept.
+_KEY_INFO = b"WebPush: info\x00"
+_CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
+_NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
+_RECORD_SIZE = struct.pack("!L", 4096)
 
 
-_ENCRYPTOR = _Encryptor()
+def encrypt(
+    plaintext: bytes,
+    subscription: Subscription,
+    *,
+    salt: bytes | None = None,
+    sender_key: ec.EllipticCurvePrivateKey | None = None,
+) -> bytes:
+    """The aes128gcm body (RFC 8291) of one message for one subscription.
 
+    `salt` and `sender_key` must be fresh for every message, which they are when left out;
+    only the RFC's test vector passes them.
+    """
+    ua_public = _b64decode(subscription.p256dh, "keys.p256dh")
+    auth_secret = _b64decode(subscription.auth, "keys.auth")
+    ua_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), ua_public)
+    if sender_key is None:
+        sender_key = ec.generate_private_key(ec.SECP256R1())
+    if salt is None:
+        salt = os.urandom(16)
+    sender_public = sender_key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
 
-@dataclass(frozen=True, slots=True)
-class _Keys:
-    p256dh: str
-    auth: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """What `WebPush._encrypt` reads of a WebPushSubscription (`.keys.p256dh`, `.keys.auth`),
-    without building two pydantic models per message (about a fifth of the encryption's CPU)."""
-
-    endpoint: str
-    keys: _Keys
-
-
-def encrypt(plaintext: bytes, subscription: Subscription) -> bytes:
-    """The aes128gcm body (RFC 8291) of one message for one subscription."""
-    target = _Target(subscription.endpoint, _Keys(subscription.p256dh, subscription.auth))
-    return _ENCRYPTOR._encrypt(plaintext, target)  # type: ignore[arg-type]
+    # HKDF-SHA256 written out as RFC 8291 §3.4 does: every output fits one HMAC block.
+    ecdh_secret = sender_key.exchange(ec.ECDH(), ua_key)
+    prk_key = hmac.digest(auth_secret, ecdh_secret, "sha256")
+    ikm = hmac.digest(prk_key, _KEY_INFO + ua_public + sender_public + b"\x01", "sha256")
+    prk = hmac.digest(salt, ikm, "sha256")
+    cek = hmac.digest(prk, _CEK_INFO, "sha256")[:16]
+    nonce = hmac.digest(prk, _NONCE_INFO, "sha256")[:12]
+    # A single record is the last one, so its padding delimiter is 0x02 (RFC 8188 §2).
+    ciphertext = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)
+    return salt + _RECORD_SIZE + bytes([len(sender_public)]) + sender_public + ciphertext
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -266,8 +277,8 @@ class PushSender:
             raise ValueError(f"urgency must be one of {', '.join(URGENCIES)}")
         if topic is not None and not _TOPIC.match(topic):
             raise ValueError("topic must be 1 to 32 base64url characters")
-        # Set on every request: webpush's default TTL of 0 would drop any message
-        # to a phone that is asleep at that very moment.
+        # Set on every request: a TTL of 0 would drop any message to a phone that is
+        # asleep at that very moment.
         headers = {
             "TTL": str(ttl),
             "Urgency": urgency,
