@@ -90,7 +90,9 @@ async def fill(posts: int, users: int = 0) -> list[str]:
     from server.settings import get_settings
 
     engine = db.make_engine("", get_settings().data_dir)
-    db.use_engine(engine)
+    from server import piccolo_conf
+
+    piccolo_conf.use_engine(engine)
     await db.start_engine(engine)
     try:
         await create_user("bench@example.com", "Bench Reader", PASSWORD, "member")

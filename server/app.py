@@ -17,16 +17,15 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from server import db
+from server import db, wiring
 from server.accounts.controllers import InviteController, MeController, SessionController
 from server.accounts.services import setup_link_if_empty
 from server.accounts.sessions import SessionMiddleware
 from server.announcements.controllers import AnnouncementController, acknowledge_post
-from server.feed.controllers import feed, tag_posts
+from server.feed.controllers import feed, read_post, tag_posts
 from server.lib.csrf import csrf_middleware
 from server.lib.logs import AccessLogMiddleware, configure_logging
 from server.lib.ratelimit import make_limiter
-from server.live import listeners as live_listeners  # noqa: F401  ("new posts" events on publish)
 from server.live.channels import make_channels
 from server.live.controllers import live
 from server.people.controllers import PeopleController
@@ -34,7 +33,6 @@ from server.notifications.controllers import NotificationController
 from server.push.controllers import PushController
 from server.posts.controllers import PostController, share_target
 from server.search.controllers import search
-from server.social import listeners as social_listeners  # noqa: F401  (tags and mentions on publish)
 from server.social.controllers import SocialController
 from server.settings import get_settings
 from server.uploads.controllers import UploadController
@@ -103,12 +101,13 @@ def create_app(*, engine=None) -> Litestar:
     """The Hallway ASGI app; `engine` overrides the database of the settings (tests)."""
     settings = get_settings()
     configure_logging(settings.log_level)
+    wiring.wire()
     from server import piccolo_conf
 
     # An engine passed in belongs to the caller (tests share one across several clients).
     owns_engine = engine is None
     engine = engine or piccolo_conf.DB
-    db.use_engine(engine)
+    piccolo_conf.use_engine(engine)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -126,7 +125,9 @@ def create_app(*, engine=None) -> Litestar:
     handlers = [
         health, feed, SessionController, MeController, InviteController,
         AnnouncementController, acknowledge_post,
-        UploadController, media, PostController, share_target, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
+        # read_post after PostController: Litestar adds a second automatic OPTIONS handler to a path
+        # whose later handlers come first, and refuses the app.
+        UploadController, media, PostController, read_post, share_target, PeopleController, SocialController, tag_posts, search, record_views, live, PushController, NotificationController,
     ]
     pwa = pwa_dir(settings.pwa_dir)
     if pwa.is_dir():

@@ -25,10 +25,10 @@ def _engine():
 
 
 async def _with_engine(work):
-    from server import db
+    from server import db, piccolo_conf
 
     engine = _engine()
-    db.use_engine(engine)
+    piccolo_conf.use_engine(engine)
     await db.start_engine(engine)
     try:
         return await work(engine)

@@ -9,14 +9,14 @@ from contextlib import redirect_stdout
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.engine.base import Engine
 
-from server import db
+from server import piccolo_conf
 
 __all__ = ["migrate"]
 
 
 async def migrate(engine: Engine) -> None:
     """Bring the schema up to date; safe to run again (and by several processes in turn)."""
-    db.use_engine(engine)
+    piccolo_conf.use_engine(engine)
     out = io.StringIO()
     # Piccolo prints progress and warns that SQLite lacks some ALTERs (Hallway's migrations avoid them).
     with redirect_stdout(out), warnings.catch_warnings():

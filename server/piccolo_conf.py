@@ -1,8 +1,9 @@
 """Piccolo's configuration: the engine from the settings and the registry of Hallway's apps."""
 
 from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
 
-from server.db import make_engine
+from server.db import bind_tables, make_engine
 from server.settings import get_settings
 
 _settings = get_settings()
@@ -21,6 +22,13 @@ APP_REGISTRY = AppRegistry(
         "server.announcements.piccolo_app",
         "server.push.piccolo_app",
         "server.notifications.piccolo_app",
-        "server.cache.piccolo_app",
+        "server.content_counter.piccolo_app",
     ]
 )
+
+
+def use_engine(engine: Engine) -> None:
+    """Make this the engine of every table and of Piccolo's own tools (migrations)."""
+    global DB
+    DB = engine
+    bind_tables(engine)

@@ -38,7 +38,7 @@ class Settings:
     push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
     worker_concurrency: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_CONCURRENCY", 2))
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
-    # Per-process caches of sessions and feed pages (SQLite only; see server/lib/fresh.py).
+    # Per-process caches of sessions and feed pages (SQLite only; see server/lib/caches.py).
     caches: bool = field(default_factory=lambda: _env_flag("HALLWAY_CACHE", True))
     # Seconds a worker holds a job between renewals: a killed worker's job is taken again after this.
     job_lease: int = field(default_factory=lambda: _env_int("HALLWAY_JOB_LEASE", 60))

@@ -11,10 +11,10 @@ import asyncio
 import logging
 import signal
 
-from server import db, jobs_catalog  # noqa: F401  (importing the catalog registers every job kind)
+from server import db, wiring
 from server.jobs import queue
 from server.jobs.wakeup import Wakeup
-from server.jobs.registry import Permanent, gave_up_handler, handlers, stop_hooks
+from server.jobs.registry import Permanent, gave_up_handler, handlers
 from server.settings import get_settings
 
 __all__ = ["run_worker", "run_one", "sweep"]
@@ -82,11 +82,8 @@ async def _give_up(job: queue.Claimed, reason: str, spec: queue.JobSpec, already
 
 async def sweep() -> None:
     """Catch-up for what a lost or late job would miss: scheduled posts already due publish now;
-    abandoned uploads go even when nobody starts a new one."""
-    from server.announcements.jobs import publish_due_posts
-    from server.uploads.services import remove_expired
-
-    for task in (publish_due_posts, remove_expired):
+    abandoned uploads go even when nobody starts a new one (server/wiring.py lists them)."""
+    for task in wiring.SWEEPS:
         try:
             await task()
         except Exception:  # the database hiccuped: the next sweep tries again
@@ -100,8 +97,9 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
 
     settings = get_settings()
     configure_logging(settings.log_level)
+    wiring.wire()
     engine = piccolo_conf.DB
-    db.use_engine(engine)
+    piccolo_conf.use_engine(engine)
     await db.start_engine(engine)
     stopping = asyncio.Event()
     wakeup = Wakeup(engine)
@@ -123,14 +121,12 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
                 await wakeup.wait(IDLE_SLEEP, stopping)
 
     async def sweeper() -> None:
-        from server.announcements.jobs import SWEEP_EVERY
-
         while True:
             await sweep()
             if once:
                 return
             try:
-                await asyncio.wait_for(stopping.wait(), SWEEP_EVERY)
+                await asyncio.wait_for(stopping.wait(), wiring.SWEEP_EVERY)
                 return
             except asyncio.TimeoutError:
                 pass
@@ -140,7 +136,7 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
         # SQLite has one writer: several lanes in one worker still overlap media work with I/O.
         await asyncio.gather(sweeper(), *(lane() for _ in range(concurrency or settings.worker_concurrency)))
     finally:
-        for hook in stop_hooks:
+        for hook in wiring.WORKER_STOP:
             try:
                 await hook()
             except Exception:  # one hook failing must not keep the others (or the engine) open

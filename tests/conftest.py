@@ -121,7 +121,7 @@ async def _empty_tables(engine) -> None:
         fts = [r["name"] for r in rows if (r["sql"] or "").upper().startswith("CREATE VIRTUAL TABLE")]
         shadows = {f"{name}_{part}" for name in fts for part in ("data", "idx", "docsize", "config", "content")}
         await engine.run_sql("PRAGMA foreign_keys = 0")
-        # content_generation's one row is the caches' counter, not data (server/cache/content.py).
+        # content_generation's one row is the caches' counter, not data (server/content_counter/triggers.py).
         for r in rows:
             if r["name"] not in ("migration", "content_generation") and r["name"] not in shadows and r["name"] not in fts:
                 await engine.run_sql(f'DELETE FROM "{r["name"]}"')
@@ -139,18 +139,19 @@ def _qs(sql: str):
 @pytest.fixture
 async def engine(database_url):
     """The engine for this test, started, with every table empty."""
-    from server import db
+    from server import db, piccolo_conf, wiring
     from server.settings import get_settings
 
+    # What the app and the worker do at start; tests also run jobs and publish without either.
+    wiring.wire()
     eng = db.make_engine(database_url, get_settings().data_dir)
-    db.use_engine(eng)
+    piccolo_conf.use_engine(eng)
     await db.start_engine(eng)
     await _empty_tables(eng)
     yield eng
-    # What the worker closes when it stops: push jobs keep their sender open between runs.
-    from server.push.jobs import close_senders
-
-    await close_senders()
+    # What the worker closes when it stops: push keeps its sender open between jobs.
+    for hook in wiring.WORKER_STOP:
+        await hook()
     await db.stop_engine(eng)
 
 

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-__all__ = ["need", "NO_SKIP"]
+__all__ = ["need", "NO_SKIP", "run_due_jobs"]
 
 # CI sets HALLWAY_NO_SKIP=1: a missing component there is a failure, never a quiet skip.
 NO_SKIP = os.environ.get("HALLWAY_NO_SKIP") == "1"
@@ -17,3 +17,13 @@ def need(condition: bool, reason: str) -> None:
     if NO_SKIP:
         pytest.fail(f"required component missing (HALLWAY_NO_SKIP=1): {reason}", pytrace=False)
     pytest.skip(f"MISSING COMPONENT: {reason}")
+
+
+async def run_due_jobs() -> int:
+    """Run every job that is due now in this process, as `hallway worker` would; returns how many ran."""
+    from server.worker import run_one
+
+    ran = 0
+    while await run_one():
+        ran += 1
+    return ran

@@ -10,7 +10,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from server.accounts.tables import Session
 from server.db import content_counter, fetch
 from server.lib.cookies import cookie_value
-from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
+from server.lib.caches import SCOPE_KEY, clock, cache_for
 from server.lib.guards import Viewer, authorize
 from server.lib.tokens import new_token, token_hash
 from server.settings import get_settings
@@ -42,7 +42,7 @@ async def viewer_for_token(token: str, version: int | None = None) -> Viewer | N
     Every request asks this; a per-process cache answers until the next commit that changes
     content anywhere (sign-out, a disabled account or a changed role all do) or the session's expiry.
     """
-    cache = fresh_cache(Session._meta.db, "sessions")
+    cache = cache_for(Session._meta.db, "sessions")
     if cache is None:
         return (await _load_viewer(token))[0]
     key = token_hash(token)

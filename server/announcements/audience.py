@@ -1,38 +1,24 @@
 """Who an announcement is for: everyone, some departments or some locations.
 
-A post's `audience` JSON is what the author chose (for display); the casefolded targets rows
-let the feed filter in SQL. Departments and locations are free text in profiles, so names
-match without regard to case or repeated spaces. Everyone means every active account,
-counted when asked, so people who join later are in it too.
+What the author chose is checked and stored here; whether a viewer is in it is the posts'
+visibility rule (server/posts/visibility.py). Everyone means every active account, counted
+when asked, so people who join later are in it too.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from litestar.exceptions import ValidationException
-from piccolo.query import WhereRaw
 
 from server.accounts.tables import User
 from server.lib.text import clean_text
+from server.posts.visibility import EVERYONE, fold, matches, parse
 
-__all__ = ["EVERYONE", "fold", "normalise", "targets", "in_audience", "members", "visible_sql", "visible_to", "parse", "describe"]
+__all__ = ["normalise", "targets", "members", "describe"]
 
-EVERYONE: dict[str, Any] = {"everyone": True}
 MAX_NAMES = 50
 _FIELD = {"departments": "department", "locations": "location"}
-
-
-def fold(value: str) -> str:
-    return " ".join(value.split()).casefold()
-
-
-def parse(audience: Any) -> dict[str, Any]:
-    """A post's audience column as a dict; `{}` (ordinary posts) means everyone."""
-    if isinstance(audience, str):
-        audience = json.loads(audience or "{}")
-    return audience or EVERYONE
 
 
 def normalise(everyone: bool, departments: list[str], locations: list[str]) -> dict[str, Any]:
@@ -63,19 +49,6 @@ def targets(audience: dict[str, Any]) -> list[tuple[str, str]]:
     return [(_FIELD[kind], fold(name)) for kind in _FIELD for name in audience.get(kind, [])]
 
 
-def _matches(audience: dict[str, Any], department: str, location: str) -> bool:
-    audience = parse(audience)
-    if audience.get("everyone"):
-        return True
-    return fold(department) in {fold(n) for n in audience.get("departments", [])} or fold(location) in {
-        fold(n) for n in audience.get("locations", [])
-    }
-
-
-def in_audience(audience: Any, viewer) -> bool:
-    return _matches(audience, viewer.department, viewer.location)
-
-
 async def members(audience: Any, *, exclude: int | None = None) -> list[dict]:
     """Active people in the audience (id, name, title, department, location), sorted by name.
 
@@ -86,25 +59,8 @@ async def members(audience: Any, *, exclude: int | None = None) -> list[dict]:
         User.disabled == False  # noqa: E712  (Piccolo builds SQL from ==)
     )
     audience = parse(audience)
-    found = [r for r in rows if r["id"] != exclude and _matches(audience, r["department"], r["location"])]
+    found = [r for r in rows if r["id"] != exclude and matches(audience, r["department"], r["location"])]
     return sorted(found, key=lambda r: (r["name"].casefold(), r["id"]))
-
-
-def visible_sql(viewer) -> tuple[str, list]:
-    """SQL on `posts` ({} placeholders) and its arguments: posts for everyone, the viewer's own,
-    and those aimed at their department or location."""
-    return (
-        "(posts.author = {} OR NOT EXISTS (SELECT 1 FROM announcement_targets t WHERE t.post = posts.id)"
-        " OR EXISTS (SELECT 1 FROM announcement_targets t WHERE t.post = posts.id"
-        " AND ((t.field = 'department' AND t.value = {}) OR (t.field = 'location' AND t.value = {}))))",
-        [viewer.id, fold(viewer.department), fold(viewer.location)],
-    )
-
-
-def visible_to(viewer) -> WhereRaw:
-    """visible_sql as a Piccolo where clause."""
-    sql, args = visible_sql(viewer)
-    return WhereRaw(sql, *args)
 
 
 def describe(audience: Any) -> str:

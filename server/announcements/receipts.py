@@ -4,46 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from piccolo.query import WhereRaw
+from server.announcements.tables import Receipt
 
-from server.announcements.tables import Announcement, Receipt
-
-__all__ = ["attach", "not_acknowledged_sql", "not_acknowledged_by", "record_watched", "watched", "acknowledge", "acknowledged_ids"]
-
-
-async def attach(rows: list[dict], viewer) -> list[dict]:
-    """Mark each post row as announcement or not, with the viewer's receipt, in two queries."""
-    ids = [row["id"] for row in rows]
-    if not ids:
-        return rows
-    announced = {r["post"] for r in await Announcement.select(Announcement.post).where(Announcement.post.is_in(ids))}
-    mine = {
-        r["post"]: r
-        for r in await Receipt.select(Receipt.post, Receipt.watched, Receipt.acknowledged_at).where(
-            Receipt.post.is_in(ids) & (Receipt.user == viewer.id)
-        )
-    }
-    for row in rows:
-        receipt = mine.get(row["id"])
-        row["announcement"] = row["id"] in announced
-        row["acknowledged"] = bool(receipt and receipt["acknowledged_at"])
-        row["watched"] = round(receipt["watched"], 3) if receipt else 0.0
-    return rows
-
-
-def not_acknowledged_sql(viewer) -> tuple[str, list]:
-    """SQL on `posts` ({} placeholders) and its arguments: the viewer has not tapped "Got it" on this post."""
-    return (
-        'NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.post = posts.id AND r."user" = {}'
-        " AND r.acknowledged_at IS NOT NULL)",
-        [viewer.id],
-    )
-
-
-def not_acknowledged_by(viewer) -> WhereRaw:
-    """not_acknowledged_sql as a Piccolo where clause."""
-    sql, args = not_acknowledged_sql(viewer)
-    return WhereRaw(sql, *args)
+__all__ = ["record_watched", "watched", "acknowledge", "acknowledged", "acknowledged_ids"]
 
 
 async def _ensure(post_id: int, user_id: int) -> None:
@@ -73,6 +36,12 @@ async def acknowledge(post_id: int, user_id: int) -> None:
     now = datetime.now(timezone.utc)
     await Receipt.update({Receipt.acknowledged_at: now, Receipt.updated_at: now}).where(
         (Receipt.post == post_id) & (Receipt.user == user_id) & Receipt.acknowledged_at.is_null()
+    )
+
+
+async def acknowledged(post_id: int, user_id: int) -> bool:
+    return await Receipt.exists().where(
+        (Receipt.post == post_id) & (Receipt.user == user_id) & Receipt.acknowledged_at.is_not_null()
     )
 
 

@@ -8,17 +8,18 @@ from datetime import datetime, timedelta, timezone
 
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
 
-from server.announcements import audience, listeners, receipts  # noqa: F401  (listeners registers on publish)
+from server.announcements import audience, receipts
 from server.announcements.notify import headline, notify
 from server.announcements.schemas import Audiences, NewAnnouncement, Person, ProgressIn, ProgressOut, RemindOut, StatsOut
 from server.announcements.tables import Announcement, AudienceTarget
 from server.accounts.tables import User
+from server.feed import cards
 from server.jobs.queue import enqueue
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
 from server.notifications.messages import Message
-from server.posts import states
+from server.posts import states, visibility
 from server.posts.schemas import NewPost
 from server.posts.services import MAX_BODY, create_post, get_post
 from server.posts.tables import PostMedia
@@ -88,7 +89,7 @@ async def create_announcement(viewer: Viewer, data: NewAnnouncement) -> dict:
     row = await create_post(
         viewer, NewPost(body=body, upload_ids=data.upload_ids, alt_texts=data.alt_texts), fields=fields, prepare=prepare
     )
-    return (await receipts.attach([row], viewer))[0]
+    return (await cards.attach([row], viewer))[0]
 
 
 async def audiences() -> Audiences:
@@ -99,7 +100,7 @@ async def audiences() -> Audiences:
         for field in counts:
             name = " ".join(row[field].split())
             if name:
-                entry = counts[field].setdefault(audience.fold(name), [name, 0])
+                entry = counts[field].setdefault(visibility.fold(name), [name, 0])
                 entry[1] += 1
 
     def listed(field: str) -> list[dict[str, str | int]]:
@@ -111,7 +112,7 @@ async def audiences() -> Audiences:
 async def _announcement(viewer: Viewer, post_id: int) -> dict:
     """The announcement as the viewer may see it (404 outside its audience or before it is out)."""
     row = await get_post(viewer, post_id)
-    if not row["announcement"]:
+    if not await Announcement.exists().where(Announcement.post == post_id):
         raise NotFoundException("This post is not an announcement.")
     return row
 
@@ -125,7 +126,7 @@ async def _for_audience(viewer: Viewer, post_id: int) -> dict:
         raise ValidationException("This announcement does not ask for confirmation.")
     if row["author_id"] == viewer.id:
         raise ValidationException("You wrote this announcement; its audience confirms it, not its author.")
-    if not audience.in_audience(row["audience"], viewer):
+    if not visibility.in_audience(row["audience"], viewer):
         raise PermissionDeniedException("This announcement is not addressed to you, so there is nothing to confirm.")
     return row
 
@@ -157,10 +158,12 @@ async def record_progress(viewer: Viewer, post_id: int, data: ProgressIn) -> Pro
 async def acknowledge(viewer: Viewer, post_id: int) -> dict:
     """The viewer's "Got it"; a video counts only once watched to WATCH_SHARE. Safe to repeat."""
     row = await _for_audience(viewer, post_id)
-    if row["kind"] == "video" and not row["acknowledged"] and await receipts.watched(post_id, viewer.id) < WATCH_SHARE:
+    if row["kind"] == "video" and not await receipts.acknowledged(post_id, viewer.id) and (
+        await receipts.watched(post_id, viewer.id) < WATCH_SHARE
+    ):
         raise HTTPException(status_code=409, detail=_WATCH_FIRST)
     await receipts.acknowledge(post_id, viewer.id)
-    return (await receipts.attach([row], viewer))[0]
+    return (await cards.attach([row], viewer))[0]
 
 
 async def _own_or_moderated(viewer: Viewer, post_id: int) -> dict:

@@ -10,15 +10,16 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from server.feed import cards
 from server.feed.services import feed_page
-from server.lib.fresh import SCOPE_KEY, clock, fresh_cache
+from server.lib.caches import SCOPE_KEY, clock, cache_for
 from server.lib.guards import Viewer, viewer_of
 from server.lib.pagination import Cursor
 from server.posts.schemas import PostOut
-from server.posts.services import is_pinned, post_out
+from server.posts.services import get_post, is_pinned, post_out
 from server.posts.tables import Post
 
-__all__ = ["feed", "tag_posts", "FeedPage", "MAX_AGE"]
+__all__ = ["feed", "tag_posts", "read_post", "FeedPage", "MAX_AGE"]
 
 # Longest a cached page lives without any commit: a safety net for anything that changes with
 # time alone and that the deadline below does not know about.
@@ -38,7 +39,7 @@ async def _page(request: Request, key: tuple, viewer: Viewer, build: Callable[[]
     receipts, audiences and "following" make each person's page their own, so a page is only
     ever served again to the same person asking the same question.
     """
-    cache = fresh_cache(Post._meta.db, "feed-pages")
+    cache = cache_for(Post._meta.db, "feed-pages")
     body = cache.get((viewer, key), request.scope.get(SCOPE_KEY)) if cache is not None else None
     if body is None:
         version = cache.version() if cache is not None else None
@@ -84,3 +85,11 @@ async def tag_posts(
         request, ("tag", tag, cursor, limit), viewer,
         lambda: feed_page(viewer, cursor=cursor, limit=limit, tag=tag, pins=False),
     )
+
+
+@get("/api/posts/{post_id:int}", operation_id="getPost", tags=["posts"])
+async def read_post(request: Request, post_id: FromPath[int]) -> PostOut:
+    """One post as its card shows it: published ones in the viewer's audience, their own in any state."""
+    viewer = viewer_of(request)
+    row = await get_post(viewer, post_id)
+    return post_out((await cards.attach([row], viewer))[0], viewer)

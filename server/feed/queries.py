@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from server.announcements import audience, receipts
 from server.lib.guards import Viewer
-from server.posts import states
+from server.posts import states, visibility
 
 __all__ = ["Where", "REST", "page_sql", "visible"]
 
@@ -49,9 +48,18 @@ class Where:
         return " AND ".join(self.parts) or "1 = 1"
 
 
+def _not_acknowledged_sql(viewer: Viewer) -> tuple[str, list]:
+    """The viewer has not tapped "Got it" on this post (announcement_receipts)."""
+    return (
+        'NOT EXISTS (SELECT 1 FROM announcement_receipts r WHERE r.post = posts.id AND r."user" = {}'
+        " AND r.acknowledged_at IS NOT NULL)",
+        [viewer.id],
+    )
+
+
 def visible(viewer: Viewer) -> Where:
-    """Posts the viewer may see (announcements.audience.visible_sql)."""
-    sql, args = audience.visible_sql(viewer)
+    """Posts the viewer may see (posts.visibility.visible_sql)."""
+    sql, args = visibility.visible_sql(viewer)
     return Where().add(sql, *args)
 
 
@@ -71,7 +79,7 @@ def page_sql(
     Must-reads the viewer has not confirmed go on top of the first page and out of every
     page's rest (and pins), so none shows twice: the CTE names that set once for all parts.
     """
-    not_acked, not_acked_args = receipts.not_acknowledged_sql(viewer)
+    not_acked, not_acked_args = _not_acknowledged_sql(viewer)
     unconfirmed = shown.plus(
         Where().add("posts.must_read = {}", True).add("posts.author <> {}", viewer.id).add(not_acked, *not_acked_args)
     )

@@ -17,7 +17,7 @@ from server.posts import states
 from server.posts.services import with_media
 from server.posts.tables import Post
 from server.settings import get_settings
-from server.social import summary
+from server.feed import cards
 from server.social.parsing import MAX_TAG, normalise_tag
 
 __all__ = ["feed_page", "checked_tag"]
@@ -83,4 +83,4 @@ async def feed_page(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([last["published_at"].isoformat(), last["id"]], secret)
-    return await summary.attach(await with_media(head + rows), viewer), next_cursor
+    return await cards.attach(await with_media(head + rows), viewer), next_cursor

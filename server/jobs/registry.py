@@ -1,4 +1,8 @@
-"""Which function runs which kind of job."""
+"""Which function runs which kind of job: filled by server/wiring.py, read by the worker.
+
+A handler declares how it runs next to its code (`@job(timeout=…, tries=…)`, Pixelfed-style);
+which kind it answers to is said once, in the wiring, so every process knows the same kinds.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +11,45 @@ from typing import Any
 
 from server.jobs.queue import JobSpec
 
-__all__ = ["job", "handlers", "Permanent", "on_gave_up", "on_worker_stop", "stop_hooks"]
+__all__ = ["Handler", "GaveUp", "Permanent", "job", "spec_of", "register", "clear", "handlers", "gave_up_handler"]
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+# Called with (payload, last error) when a job failed for the last time.
+GaveUp = Callable[[dict[str, Any], str], Awaitable[None]]
 
 handlers: dict[str, tuple[Handler, JobSpec]] = {}
-# Called with (kind, payload, last error) when a job failed for the last time.
-_gave_up: dict[str, Callable[[dict[str, Any], str], Awaitable[None]]] = {}
-# Called when a worker stops: whatever jobs keep open between runs (push connections) is closed.
-stop_hooks: list[Callable[[], Awaitable[None]]] = []
+_gave_up: dict[str, GaveUp] = {}
 
 
 class Permanent(Exception):
     """Raised by a handler when trying again cannot help (e.g. a file media rejects)."""
 
 
-def job(kind: str, *, timeout: float = 60.0, tries: int = 5, backoff: float = 5.0) -> Callable[[Handler], Handler]:
-    """Register an async handler `fn(payload)`; it must be safe to run twice."""
+def job(*, timeout: float = 60.0, tries: int = 5, backoff: float = 5.0) -> Callable[[Handler], Handler]:
+    """Declare how an async handler `fn(payload)` runs; it must be safe to run twice. Registers nothing."""
 
-    def register(fn: Handler) -> Handler:
-        handlers[kind] = (fn, JobSpec(timeout=timeout, tries=tries, backoff=backoff))
+    def declare(fn: Handler) -> Handler:
+        fn.job_spec = JobSpec(timeout=timeout, tries=tries, backoff=backoff)  # type: ignore[attr-defined]
         return fn
 
-    return register
+    return declare
 
 
-def on_gave_up(kind: str):
-    """Register what to do when a job of `kind` failed for good (tell the user, clean up)."""
-
-    def register(fn):
-        _gave_up[kind] = fn
-        return fn
-
-    return register
+def spec_of(fn: Handler) -> JobSpec:
+    return getattr(fn, "job_spec", None) or JobSpec()
 
 
-def gave_up_handler(kind: str):
+def register(kind: str, handler: Handler, gave_up: GaveUp | None = None) -> None:
+    """Run `handler` for jobs of `kind` (and `gave_up` when one failed for good: tell the user, clean up)."""
+    handlers[kind] = (handler, spec_of(handler))
+    if gave_up is not None:
+        _gave_up[kind] = gave_up
+
+
+def clear() -> None:
+    handlers.clear()
+    _gave_up.clear()
+
+
+def gave_up_handler(kind: str) -> GaveUp | None:
     return _gave_up.get(kind)
-
-
-def on_worker_stop(fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
-    """Register `await fn()` to run once when a worker process stops."""
-    stop_hooks.append(fn)
-    return fn

@@ -18,16 +18,19 @@ from server.lib.pagination import decode_cursor, encode_cursor
 from server.notifications.messages import Message
 from server.notifications.quiet import parse_clock, quiet_until, zone
 from server.notifications.tables import Notification, NotificationPreference
-from server.push import services as push
+from server.push.services import users_with_devices
 from server.settings import get_settings
 
 __all__ = [
-    "BATCH", "DEFAULTS", "KINDS", "get_preferences", "list_notifications", "mark_read", "notify", "preferences_of",
+    "DELIVER_JOB", "DIGEST_JOB", "BATCH", "DEFAULTS", "KINDS", "get_preferences", "list_notifications", "mark_read", "notify", "preferences_of",
     "unread_count", "update_preferences",
 ]
 
 log = logging.getLogger(__name__)
 
+# Job kinds of server/notifications/delivery.py (queued here, run by the worker).
+DELIVER_JOB = "push-deliver"
+DIGEST_JOB = "push-digest"
 # Which preference switches a kind's push on or off; None: always pushed (must-reads, reminders).
 KINDS: dict[str, str | None] = {
     "post": "follows",
@@ -156,7 +159,7 @@ async def notify(
     if not recipients:
         return []
     prefs = await preferences_of(recipients)
-    devices = await push.users_with_devices(recipients)
+    devices = await users_with_devices(recipients)
     decisions = {uid: push_decision(kind, prefs[uid], urgent, now) for uid in recipients}
     if isinstance(title, Message):
         rendered = {lang: _clean_title(title.render(lang)) for lang in set(languages.values())}
@@ -177,12 +180,12 @@ async def notify(
         to_push = [row["id"] for row in rows if row["user"] in devices and decisions[row["user"]][0] == "push"]
         if to_push:
             # Queued chunk by chunk: a waiting worker starts sending while the next rows are written.
-            await enqueue(push.DELIVER_JOB, {"notification_ids": to_push, "urgent": urgent})
+            await enqueue(DELIVER_JOB, {"notification_ids": to_push, "urgent": urgent})
     for uid in recipients:
         decision, until = decisions[uid]
         if decision == "held" and uid in devices:
             # One digest job per person: more notifications held the same night join it.
-            await enqueue(push.DIGEST_JOB, {"user_id": uid}, unique_key=f"{push.DIGEST_JOB}:{uid}", run_at=until)
+            await enqueue(DIGEST_JOB, {"user_id": uid}, unique_key=f"{DIGEST_JOB}:{uid}", run_at=until)
     return created
 
 

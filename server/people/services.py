@@ -10,12 +10,12 @@ from server.accounts.tables import User
 from server.lib.guards import Viewer
 from server.people.schemas import Profile
 from server.lib.pagination import decode_cursor, encode_cursor
-from server.posts import states
+from server.posts import states, visibility
 from server.posts.services import POST_COLUMNS, with_media
 from server.posts.tables import Post
 from server.settings import get_settings
-from server.social import follows, summary
-from server.social.access import in_audience
+from server.feed import cards
+from server.social import follows
 from server.social.tables import Follow, Kudos
 
 __all__ = ["PUBLIC", "profile", "kudos_received", "follow_list"]
@@ -76,9 +76,9 @@ async def kudos_received(viewer: Viewer, person_id: int, cursor: str | None, lim
     links, next_cursor = await _newest_first(query, Kudos.id, cursor, limit)
     order = [link["post"] for link in links]
     rows = await Post.select(*POST_COLUMNS).where(Post.id.is_in(order or [0]))
-    by_id = {row["id"]: row for row in rows if in_audience(row, viewer)}
+    by_id = {row["id"]: row for row in rows if visibility.may_see(row, viewer)}
     rows = [by_id[pid] for pid in order if pid in by_id]
-    return await summary.attach(await with_media(rows), viewer), next_cursor
+    return await cards.attach(await with_media(rows), viewer), next_cursor
 
 
 async def follow_list(person_id: int, direction: str, cursor: str | None, limit: int) -> tuple[list[Person], str | None]:

@@ -1,8 +1,8 @@
-"""HTTP routes of posts."""
+"""HTTP routes that write posts (reading one is the feed's: server/feed/controllers.py)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, delete, get, post, put, route
+from litestar import Controller, Request, delete, post, put, route
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_303_SEE_OTHER
@@ -24,11 +24,6 @@ class PostController(Controller):
     async def create(self, request: Request, data: JSONBody[NewPost]) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.create_post(viewer, data), viewer)
-
-    @get("/{post_id:int}", operation_id="getPost")
-    async def read(self, request: Request, post_id: FromPath[int]) -> PostOut:
-        viewer = viewer_of(request)
-        return services.post_out(await services.get_post(viewer, post_id), viewer)
 
     @delete("/{post_id:int}", operation_id="deletePost", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, request: Request, post_id: FromPath[int]) -> None:

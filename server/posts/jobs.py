@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import media
-from server.jobs.registry import Permanent, job, on_gave_up
+from server.jobs.registry import Permanent, job
 from server.posts import states
 from server.posts.attachments import originals_dir, sentence
-from server.posts.services import PROCESS_JOB
 from server.posts.tables import Post, PostMedia
 from server.settings import get_settings
 from server.storage import get_storage
@@ -34,7 +33,7 @@ GAVE_UP = "We could not process this file. Please try again."
 READY, FAILED = "ready", "failed"
 
 
-@job(PROCESS_JOB, timeout=1800, tries=4, backoff=15)
+@job(timeout=1800, tries=4, backoff=15)
 async def process_post(payload: dict[str, Any]) -> None:
     post_id = int(payload["post_id"])
     post = await Post.select(Post.kind, Post.status, Post.publish_at).where(Post.id == post_id).first()
@@ -155,7 +154,6 @@ async def _drop_originals(post_id: int) -> None:
     await asyncio.to_thread(shutil.rmtree, originals_dir(post_id), True)
 
 
-@on_gave_up(PROCESS_JOB)
 async def gave_up(payload: dict[str, Any], error: str) -> None:
     """The job is over without success: the post fails with media's reason, or in general words after crashes."""
     post_id = int(payload["post_id"])

@@ -49,7 +49,7 @@ class PostOut(msgspec.Struct):
     watched: float = 0.0
     publish_at: datetime | None = None  # while scheduled
     can_see_stats: bool = False
-    # Social (server/social/summary.py fills these in for the viewer): counts per reaction kind
+    # Social (server/feed/cards.py fills these in for the viewer): counts per reaction kind
     # (like, clap, party, idea), the viewer's own reactions, comments, and who a kudos post thanks.
     reactions: dict[str, int] = {}
     my_reactions: list[str] = []

@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 
 from server.jobs.queue import enqueue
+from server.lib import events
 from server.lib.guards import Viewer
 from server.lib.text import clean_text
-from server.posts import attachments, states
+from server.posts import attachments, states, visibility
 from server.posts.schemas import Author, NewPost, PostOut
 from server.posts.tables import Post, PostMedia
 from server.uploads.services import discard_upload
@@ -88,13 +89,14 @@ async def create_post(
         return await _create_media_post(viewer, body, data, fields or {}, prepare)
     if not body:
         raise ValidationException("Write something before posting.")
-    async with Post._meta.db.transaction():
+    # One transaction: a text post is made and published (with what publishing sets off) or not at all.
+    async with events.transaction(Post._meta.db):
         rows = await Post.insert(
             Post(author=viewer.id, body=body, kind="text", status=states.PROCESSING, **(fields or {}))
         ).returning(Post.id)
         if prepare:
             await prepare(rows[0]["id"])
-    await states.publish(rows[0]["id"])
+        await states.publish(rows[0]["id"])
     return await _load(rows[0]["id"])
 
 
@@ -135,16 +137,12 @@ async def _load(post_id: int) -> dict | None:
 
 
 async def get_post(viewer: Viewer, post_id: int) -> dict:
-    """A post the viewer may see: published ones, and their own in any state."""
-    from server.announcements import audience  # announcements build on posts, not the reverse
-
+    """A post the viewer may see, with its media: published ones in their audience, their own in any state."""
     row = await _load(post_id)
     privileged = row is not None and (row["author_id"] == viewer.id or viewer.at_least("moderator"))
-    if row is None or not privileged and (row["status"] != states.PUBLISHED or not audience.in_audience(row["audience"], viewer)):
+    if row is None or not privileged and (row["status"] != states.PUBLISHED or not visibility.in_audience(row["audience"], viewer)):
         raise NotFoundException("This post does not exist or was deleted.")
-    from server.social import summary  # social builds on posts, not the reverse
-
-    return (await summary.attach([row], viewer))[0]
+    return row
 
 
 async def delete_post(viewer: Viewer, post_id: int) -> None:

@@ -1,31 +1,21 @@
 """The one module that changes a post's state, and the one place publishing tells others.
 
 processing → published | failed;  failed → processing (the author's Retry);  processing → scheduled when its
-`publish_at` is still ahead;  scheduled → published once it is due.  Listeners registered with
-`on_published` run after a post becomes visible (push notifications, live feed updates).
+`publish_at` is still ahead;  scheduled → published once it is due.  Publishing emits
+`events.POST_PUBLISHED` in the same transaction, so what it sets off (tags and mentions,
+the followers' and the audience's notifications, the live pill) is wired in server/wiring.py.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
+from server.lib import events
 from server.posts.tables import Post
 
-__all__ = ["PROCESSING", "PUBLISHED", "FAILED", "SCHEDULED", "publish", "publish_due", "fail", "retry", "on_published"]
-
-log = logging.getLogger(__name__)
+__all__ = ["PROCESSING", "PUBLISHED", "FAILED", "SCHEDULED", "publish", "publish_due", "fail", "retry"]
 
 PROCESSING, PUBLISHED, FAILED, SCHEDULED = "processing", "published", "failed", "scheduled"
-
-_listeners: list[Callable[[int], Awaitable[None]]] = []
-
-
-def on_published(listener: Callable[[int], Awaitable[None]]) -> Callable[[int], Awaitable[None]]:
-    """Register a coroutine called with the post id each time a post is published."""
-    _listeners.append(listener)
-    return listener
 
 
 async def publish(post_id: int) -> bool:
@@ -48,17 +38,15 @@ async def publish_due(post_id: int) -> bool:
 
 async def _publish(post_id: int, from_states: list[str]) -> bool:
     now = datetime.now(timezone.utc)
-    changed = await Post.update({Post.status: PUBLISHED, Post.published_at: now, Post.error: ""}).where(
-        (Post.id == post_id) & Post.status.is_in(from_states) & (Post.publish_at.is_null() | (Post.publish_at <= now))
-    ).returning(Post.id)
-    if not changed:
-        return False
-    for listener in _listeners:
-        try:
-            await listener(post_id)
-        except Exception:  # one listener's failure must not undo or block publishing
-            log.exception("post_published listener failed", extra={"post_id": post_id})
-    return True
+    # The listeners' rows (jobs, tags, mentions) commit with the state or not at all: a failure
+    # rolls publishing back, and the job or request that published tries again.
+    async with events.transaction(Post._meta.db):
+        changed = await Post.update({Post.status: PUBLISHED, Post.published_at: now, Post.error: ""}).where(
+            (Post.id == post_id) & Post.status.is_in(from_states) & (Post.publish_at.is_null() | (Post.publish_at <= now))
+        ).returning(Post.id)
+        if changed:
+            await events.emit(events.POST_PUBLISHED, post_id=post_id)
+    return bool(changed)
 
 
 async def fail(post_id: int, reason: str) -> bool:

@@ -7,7 +7,6 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from server.lib.guards import viewer_of
-from server.push import listeners  # noqa: F401  (registers the on_published listener in the web process)
 from server.push import services
 from server.push.schemas import KeyOut, SubscriptionIn, SubscriptionOut, Unsubscribe
 

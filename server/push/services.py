@@ -17,17 +17,10 @@ from server.push.tables import PushSubscription
 from server.push.vapid import Vapid, load_or_create_vapid
 from server.settings import get_settings
 
-__all__ = [
-    "DELIVER_JOB", "DIGEST_JOB", "FANOUT_JOB", "MAX_DEVICES", "contact", "subscribe", "unsubscribe",
-    "users_with_devices", "vapid",
-]
+__all__ = ["MAX_DEVICES", "contact", "subscribe", "unsubscribe", "users_with_devices", "vapid"]
 
 log = logging.getLogger(__name__)
 
-# Job kinds, named here so notifications.services can enqueue them without importing the jobs.
-FANOUT_JOB = "push-fanout"
-DELIVER_JOB = "push-deliver"
-DIGEST_JOB = "push-digest"
 # Phones, tablets, work and home browsers; beyond this the oldest subscription goes.
 MAX_DEVICES = 10
 _RESOLVE_TIMEOUT = 3.0

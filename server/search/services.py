@@ -15,15 +15,14 @@ from piccolo.querystring import QueryString
 from server.db import is_postgres
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
-from server.posts import states
+from server.posts import states, visibility
 from server.posts.schemas import Author
 from server.posts.services import POST_COLUMNS, post_out, with_media
 from server.posts.tables import Post
 from server.search import terms
 from server.search.schemas import CommentHit, SearchHit, SearchPage, Segment
 from server.settings import get_settings
-from server.social import summary
-from server.social.access import in_audience
+from server.feed import cards
 from server.social.parsing import plain_text
 from server.social.tables import Comment
 
@@ -112,8 +111,8 @@ async def _items(viewer: Viewer, page: list[_Hit]) -> list[SearchHit]:
     """The posts and comments of a page, minus anything the viewer may not see."""
     post_ids = list({h.post_id for h in page})
     rows = await Post.select(*POST_COLUMNS).where(Post.id.is_in(post_ids or [0]) & (Post.status == states.PUBLISHED))
-    rows = [row for row in rows if in_audience(row, viewer)]
-    rows = await summary.attach(await with_media(rows), viewer)
+    rows = [row for row in rows if visibility.may_see(row, viewer)]
+    rows = await cards.attach(await with_media(rows), viewer)
     posts = {row["id"]: post_out(row, viewer) for row in rows}
     comment_ids = [h.id for h in page if h.kind == "comment"]
     comments = {}

@@ -1,20 +1,26 @@
-"""What publishing a post sets off here: its #hashtags, its @mentions and its kudos are told."""
+"""What publishing a post sets off here, inside the publishing transaction (server/wiring.py).
+
+Its #hashtags, @mentions and kudos are recorded and the few people named are told at once;
+the followers, who may be thousands, are told by a job queued here.
+"""
 
 from __future__ import annotations
 
+from server.jobs.queue import enqueue
 from server.notifications.messages import Message
-from server.posts import states
 from server.posts.tables import Post
 from server.social import kudos, mentions, notify
 from server.social.parsing import plain_text
 from server.social.tables import Kudos
 from server.social.tags import record_tags
 
-__all__ = ["after_publish"]
+__all__ = ["NOTIFY_FOLLOWERS_JOB", "record_tags_and_mentions", "enqueue_followers"]
+
+# The kind's name is stored in queued rows of running instances: it stays as it is.
+NOTIFY_FOLLOWERS_JOB = "push-fanout"
 
 
-@states.on_published
-async def after_publish(post_id: int) -> None:
+async def record_tags_and_mentions(post_id: int) -> None:
     """Safe to run twice: tags and mentions are recorded once, only new mentions are told."""
     post = await Post.select(Post.id, Post.body, Post.author, Post.author.name.as_alias("author_name")).where(
         Post.id == post_id
@@ -28,3 +34,8 @@ async def after_publish(post_id: int) -> None:
     await notify.send(new, "mention", post_id, Message("mention", {"name": post["author_name"]}), text)
     thanked = [r["person"] for r in await Kudos.select(Kudos.person).where(Kudos.post == post_id)]
     await kudos.tell_thanked(post_id, post["author_name"], post["body"], thanked)
+
+
+async def enqueue_followers(post_id: int) -> None:
+    """One job per post tells the author's followers (server/social/jobs.py)."""
+    await enqueue(NOTIFY_FOLLOWERS_JOB, {"post_id": post_id}, unique_key=f"{NOTIFY_FOLLOWERS_JOB}:{post_id}")

@@ -1,6 +1,6 @@
 """A web push reaching the real service worker in Chromium, and what a tap on it opens.
 
-The push is the message the server builds (server.push.jobs.message_of, the same function the
+The push is the message the server builds (server.notifications.delivery.message_of, the same function the
 delivery job encrypts and sends), handed to the service worker by the DevTools protocol's
 `ServiceWorker.deliverPushMessage` — the path of the "Push" button in DevTools' Application panel,
 which skips only the push service and the decryption (tested in tests/server/push).
@@ -26,7 +26,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from server.push.jobs import message_of
+from server.notifications.delivery import message_of
 from tests.e2e import conftest
 from tests.e2e.conftest import ADMIN, MEMBER
 from tests.e2e.test_pwa import article, sign_in

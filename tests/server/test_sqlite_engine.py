@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from server.db import PooledSQLiteEngine
+from server.sqlite_engine import PooledSQLiteEngine
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ async def test_another_process_writing_at_the_same_time_waits_instead_of_failing
     """The web process and the worker share the file: busy_timeout makes them take turns."""
     script = textwrap.dedent(f"""
         import asyncio
-        from server.db import PooledSQLiteEngine
+        from server.sqlite_engine import PooledSQLiteEngine
         async def main():
             engine = PooledSQLiteEngine(path={str(tmp_path / 't.sqlite3')!r})
             for n in range(200):

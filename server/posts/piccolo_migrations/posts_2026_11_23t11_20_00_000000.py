@@ -23,7 +23,7 @@ async def forwards():
 
     async def create():
         for name, target in INDEXES.items():
-            # The configured engine: the base Table class is not pointed at it (db.use_engine).
+            # The configured engine: the base Table class is not pointed at it (piccolo_conf.use_engine).
             await engine_finder().run_ddl(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
     async def drop():

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.support import run_due_jobs
+
 
 class Sent:
     """Every notify() call the announcements module made, in order."""
@@ -40,8 +42,10 @@ def later(**delta) -> str:
 
 
 async def announce(client, body: str = "Town hall at 10", **fields) -> dict:
+    """Announce, then run what the worker would run within milliseconds (the audience's notifications)."""
     response = await client.post("/api/announcements", json={"body": body, **fields})
     assert response.status_code == 201, response.text
+    await run_due_jobs()
     return response.json()
 
 

@@ -22,9 +22,7 @@ def kinds():
     added: list[str] = []
 
     def add(kind: str, fn, gave_up=None, **spec):
-        registry.job(kind, **spec)(fn)
-        if gave_up:
-            registry.on_gave_up(kind)(gave_up)
+        registry.register(kind, registry.job(**spec)(fn), gave_up)
         added.append(kind)
 
     yield add

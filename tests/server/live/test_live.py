@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from server.lib import events
 from server.live import channels as live_channels
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -119,7 +120,7 @@ async def test_publishing_returns_without_waiting_for_listeners(app, clients, us
     async def stuck(post_id: int) -> None:
         await gate.wait()
 
-    monkeypatch.setattr("server.live.listeners._announce", stuck)
+    monkeypatch.setitem(events._after_commit, events.POST_PUBLISHED, [stuck])
     async with app.lifespan():
         response = await asyncio.wait_for(author_client.post("/api/posts", json={"body": "quick"}), TIMEOUT)
         assert response.status_code == 201
@@ -139,7 +140,7 @@ async def test_posts_published_by_another_process_are_noticed(app, clients, user
     async def elsewhere(post_id: int) -> None:
         return None  # as if another process had published it: nothing announced here
 
-    monkeypatch.setattr("server.live.listeners._announce", elsewhere)
+    monkeypatch.setitem(events._after_commit, events.POST_PUBLISHED, [elsewhere])
     monkeypatch.setattr(live_channels, "_recent", {})  # ids restart after each test's emptied tables
     async with app.lifespan():
         (plugin,) = live_channels.running()

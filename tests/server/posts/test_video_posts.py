@@ -139,19 +139,19 @@ async def test_small_clip_that_needs_a_reencode_skips_fast_start(member_client, 
 
 async def test_fast_start_publishes_once(member_client, files):
     """Listeners (push, live feed) hear about a post once, not again when renditions are swapped in."""
-    from server.posts import states
+    from server.lib import events
 
     heard: list[int] = []
 
     async def listener(post_id: int) -> None:
         heard.append(post_id)
 
-    states.on_published(listener)
+    events.listen(events.POST_PUBLISHED, listener)
     try:
         post = await _create(member_client, await upload(member_client, files["h264"]))
         await run_jobs()
     finally:
-        states._listeners.remove(listener)
+        events.unlisten(events.POST_PUBLISHED, listener)
     assert heard == [post["id"]]
 
 

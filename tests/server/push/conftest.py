@@ -1,9 +1,6 @@
-"""Push fixtures: loopback endpoints allowed for one test, a local push service, a follows shim."""
+"""Push fixtures: loopback endpoints allowed for one test, a local push service, follows."""
 
 from __future__ import annotations
-
-import sys
-import types
 
 import pytest
 
@@ -28,18 +25,11 @@ async def push_service():
 
 
 @pytest.fixture
-def follows(monkeypatch):
-    """Who follows whom, served as server.social.follows.followers_of until follows exist for real."""
-    graph: dict[int, set[int]] = {}
-    module = types.ModuleType("server.social.follows")
+def follows(engine):
+    """follows(follower, author): a follow row, as the People screen's Follow button writes it."""
+    from server.social.tables import Follow
 
-    async def followers_of(author_id: int) -> list[int]:
-        return sorted(graph.get(author_id, set()))
-
-    module.followers_of = followers_of
-    monkeypatch.setitem(sys.modules, "server.social.follows", module)
-
-    def follow(follower: dict, author: dict) -> None:
-        graph.setdefault(author["id"], set()).add(follower["id"])
+    async def follow(follower: dict, author: dict) -> None:
+        await Follow.insert(Follow(follower=follower["id"], followee=author["id"]))
 
     return follow

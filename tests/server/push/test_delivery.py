@@ -1,16 +1,17 @@
-"""From publishing to a decrypted push: fan-out, delivery jobs, gone and busy push services, quiet hours."""
+"""From publishing to a decrypted push: the followers' job, delivery jobs, gone and busy push services, quiet hours."""
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 from server.jobs.tables import Job
 from server.notifications import services as notifications
 from server.notifications.tables import Notification
-from server.push import jobs as push_jobs
+from server.notifications import delivery
+from server.push import delivery as push_delivery
+from server.social import jobs as social_jobs
 from server.push.sender import MAX_PLAINTEXT
 from server.push.tables import PushSubscription
 from server.worker import run_one
@@ -44,8 +45,8 @@ async def test_a_followed_colleagues_post_arrives_as_a_decryptable_push(users, c
     author = await users.create("member", "Ana Lopez")
     reader = await users.create("member", "Ben Reader")
     stranger = await users.create("member", "Cy Stranger")
-    follows(reader, author)
-    follows(author, author)  # nobody is notified of their own post
+    await follows(reader, author)
+    await follows(author, author)  # nobody is notified of their own post (a row the Follow button refuses)
     author_client = await with_device(clients, author, push_service, "author")
     reader_client = await with_device(clients, reader, push_service, "reader")
     await with_device(clients, stranger, push_service, "stranger")
@@ -75,18 +76,9 @@ async def test_a_followed_colleagues_post_arrives_as_a_decryptable_push(users, c
     assert stamped["last_success_at"] is not None
 
     # The fan-out again (a retried job): nobody is told twice.
-    await push_jobs.fan_out({"post_id": post_id})
+    await social_jobs.notify_followers({"post_id": post_id})
     await drain()
     assert len(push_service.messages) == 1
-
-
-async def test_without_follows_nobody_is_notified():
-    # server.social.follows missing (as before follows are built) means "nobody follows yet".
-    sys.modules["server.social.follows"] = None
-    try:
-        assert await push_jobs.followers_of(1) == []
-    finally:
-        del sys.modules["server.social.follows"]
 
 
 async def test_announcements_are_left_to_their_audience(users, clients, push_service, allow_loopback, follows):
@@ -94,14 +86,14 @@ async def test_announcements_are_left_to_their_audience(users, clients, push_ser
 
     author = await users.create("admin", "Comms Team")
     reader = await users.create("member", "Ben Reader")
-    follows(reader, author)
+    await follows(reader, author)
     await with_device(clients, reader, push_service, "reader")
     rows = await Post.insert(
         Post(author=author["id"], body="Town hall", status="published", audience=json.dumps({"department": ["Sales"]})),
         Post(author=author["id"], body="Read this", status="published", must_read=True),
     ).returning(Post.id)
     for row in rows:
-        await push_jobs.fan_out({"post_id": row["id"]})
+        await social_jobs.notify_followers({"post_id": row["id"]})
     assert await Notification.count() == 0
 
 
@@ -127,7 +119,7 @@ async def test_a_busy_push_service_is_retried_after_its_retry_after(users, clien
     await notifications.notify([reader["id"]], "must_read", None, "New travel policy", urgent=True)
     await drain()
     assert push_service.messages == []
-    (retry,) = await queued("push-deliver")
+    (retry,) = await queued("push-resend")
     assert retry["run_at"] >= before + timedelta(seconds=120)
     assert retry["payload"]["attempt"] == 1
     assert retry["payload"]["message"]["title"] == "New travel policy"
@@ -172,7 +164,7 @@ async def test_quiet_hours_end_with_one_digest_push(users, clients, push_service
     (digest,) = await queued("push-digest")
     assert now + timedelta(minutes=58) <= digest["run_at"] <= now + timedelta(hours=1)
 
-    await push_jobs.digest(digest["payload"])  # what the worker runs when quiet hours end
+    await delivery.digest(digest["payload"])  # what the worker runs when quiet hours end
     (message,) = push_service.messages
     assert json.loads(message.plaintext) == {
         "title": "2 new notifications", "body": "Ben commented; Ana mentioned you", "url": "/#/notifications",
@@ -182,7 +174,7 @@ async def test_quiet_hours_end_with_one_digest_push(users, clients, push_service
     # A digest of what was already read in the app sends nothing.
     await notifications.notify([reader["id"]], "mention", None, "Seen already")
     await client.post("/api/notifications/read", json={})
-    await push_jobs.digest({"user_id": reader["id"]})
+    await delivery.digest({"user_id": reader["id"]})
     assert len(push_service.messages) == 1
 
 
@@ -198,20 +190,20 @@ async def test_a_long_body_is_cut_to_fit_one_message(users, clients, push_servic
 
 
 def test_the_image_is_the_poster_or_a_phone_sized_photo():
-    assert push_jobs._image([{"poster": "/media/p.webp", "variants": []}]) == "/media/p.webp"
+    assert social_jobs.image_of([{"poster": "/media/p.webp", "variants": []}]) == "/media/p.webp"
     variants = [{"url": "/media/a-320.webp", "width": 320}, {"url": "/media/a-2048.webp", "width": 2048},
                 {"url": "/media/a-1080.webp", "width": 1080}]
-    assert push_jobs._image([{"poster": None, "variants": variants}]) == "/media/a-1080.webp"
-    assert push_jobs._image([]) == ""
+    assert social_jobs.image_of([{"poster": None, "variants": variants}]) == "/media/a-1080.webp"
+    assert social_jobs.image_of([]) == ""
 
 
 async def test_push_jobs_share_one_open_sender_until_the_worker_stops(engine, allow_loopback):
     """Connections (and TLS sessions) to the push services outlive a job; the worker closes them when it stops."""
-    from server.jobs import registry
+    from server import wiring
 
-    sender = await push_jobs._sender()
-    assert await push_jobs._sender() is sender
-    assert push_jobs.close_senders in registry.stop_hooks
-    await push_jobs.close_senders()
+    sender = await push_delivery._sender()
+    assert await push_delivery._sender() is sender
+    assert push_delivery.close_senders in wiring.WORKER_STOP
+    await push_delivery.close_senders()
     assert sender._session is None
-    assert await push_jobs._sender() is not sender
+    assert await push_delivery._sender() is not sender

@@ -11,7 +11,7 @@ from server.accounts.tables import User
 from server.notifications import services as notifications
 from server.notifications.messages import CATALOGUE, Message, render
 from server.notifications.tables import Notification
-from server.push import jobs as push_jobs
+from server.notifications import delivery
 from tests.server.push.test_delivery import drain, queued, with_device
 
 
@@ -41,7 +41,7 @@ async def test_a_followed_post_reaches_each_reader_in_their_language(users, clie
     }
     author_client = await clients.signed_in(author)
     for sid, reader in readers.items():
-        follows(reader, author)
+        await follows(reader, author)
         await with_device(clients, reader, push_service, sid)
 
     response = await author_client.post("/api/posts", json={"body": "Our new lab tour"})
@@ -98,7 +98,7 @@ async def test_a_comment_and_the_quiet_hours_digest_speak_german(users, clients,
     listed = (await author_client.get("/api/notifications")).json()["items"]
     assert [item["title"] for item in listed] == ["Ed English hat Ihren Beitrag kommentiert"] * 2
     (digest,) = await queued("push-digest")
-    await push_jobs.digest(digest["payload"])
+    await delivery.digest(digest["payload"])
     (message,) = push_service.messages
     assert json.loads(message.plaintext)["title"] == "2 neue Mitteilungen"
 

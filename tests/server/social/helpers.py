@@ -30,3 +30,17 @@ class Notified:
 
     def of(self, kind: str) -> list[tuple[list[int], int]]:
         return [(ids, post_id) for ids, k, post_id in self.calls if k == kind]
+
+
+class AnyKind:
+    """Stands for notifications' KINDS where social's own kind names should pass unchanged."""
+
+    def __contains__(self, kind: object) -> bool:
+        return True
+
+
+def stand_in(notify, kinds=None):
+    """What server.social.notify reaches as `notifications`: this notify and these kinds."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(notify=notify, KINDS=AnyKind() if kinds is None else kinds)

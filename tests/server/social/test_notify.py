@@ -1,12 +1,11 @@
 """The bridge to server.notifications: kinds it does not know go out as the nearest it does."""
 
-from tests.server.social.helpers import Notified, comment, post
+from tests.server.social.helpers import Notified, comment, post, stand_in
 
 
 async def test_replies_and_kudos_use_known_kinds_and_comments_are_not_deduplicated(clients, users, monkeypatch):
     recorder = Notified()
-    monkeypatch.setattr("server.social.notify._notifier", lambda: recorder)
-    monkeypatch.setattr("server.social.notify._known_kinds", lambda: {"post", "comment", "mention"})
+    monkeypatch.setattr("server.social.notify.notifications", stand_in(recorder, {"post", "comment", "mention"}))
     ann, bob = await users.create(name="Ann"), await users.create(name="Bob")
     a, b = await clients.signed_in(ann), await clients.signed_in(bob)
     p = await post(a, "Thanks team")
@@ -22,7 +21,7 @@ async def test_a_failing_notifier_does_not_fail_the_comment(member_client, users
     async def broken(*args, **kwargs):
         raise RuntimeError("push service down")
 
-    monkeypatch.setattr("server.social.notify._notifier", lambda: broken)
+    monkeypatch.setattr("server.social.notify.notifications", stand_in(broken))
     other = await clients.signed_in(await users.create(name="Other"))
     p = await post(member_client, "post")
     await comment(other, p["id"], "still saved")

@@ -5,6 +5,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 APP_CONFIG = AppConfig(
+    # The name recorded in every instance's migration table when this folder was server/content_counter.
     app_name="cache",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=[],

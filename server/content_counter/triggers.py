@@ -1,11 +1,11 @@
 """Which tables' writes can change a cached answer, and so move the caches' content counter.
 
-The per-process caches (server/lib/fresh.py) hold sessions and feed pages until the content
+The per-process caches (server/lib/caches.py) hold sessions and feed pages until the content
 counter moves. Triggers on every table in CONTENT bump it inside the writing transaction; the
 tables in NEVER_CACHED are written far more often (a view batch every few seconds per reader,
 a job lease renewed during every transcode, every tus PATCH) and read by no cached answer.
-tests/server/cache/test_content_tables.py fails until a new table is in one list or the other,
-and a CONTENT table without its triggers (add them with a migration in server/cache).
+tests/server/content_counter/test_content_tables.py fails until a new table is in one list or the other,
+and a CONTENT table without its triggers (add them with a migration in server/content_counter).
 """
 
 from __future__ import annotations

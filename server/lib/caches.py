@@ -2,11 +2,11 @@
 
 Each cache belongs to one engine and remembers the engine's content counter
 (`db.content_counter`: a number that triggers bump in the same transaction as every write to a
-table whose rows can change a cached answer, see server/cache/content.py). Reading an entry
+table whose rows can change a cached answer, see server/content_counter/triggers.py). Reading an entry
 first compares the counter; such a commit anywhere, by any process, empties the cache, while
 views, jobs, uploads and push bookkeeping do not. Entries also carry their own deadline for
 what changes with the clock alone (a pin's end date, a session's expiry). On PostgreSQL there
-is no such cheap counter, so there is no cache: `fresh_cache` returns None and callers read
+is no such cheap counter, so there is no cache: `cache_for` returns None and callers read
 the database each time (as they do everywhere with HALLWAY_CACHE=0).
 """
 
@@ -22,7 +22,7 @@ from piccolo.engine.base import Engine
 from server.db import content_counter
 from server.settings import get_settings
 
-__all__ = ["VersionedCache", "fresh_cache", "clock", "SCOPE_KEY"]
+__all__ = ["VersionedCache", "cache_for", "clock", "SCOPE_KEY"]
 
 # Where SessionMiddleware leaves the content counter it read, so one request reads it once.
 SCOPE_KEY = "hallway.content_version"
@@ -82,7 +82,7 @@ class VersionedCache:
         self._entries[key] = (value, deadline, version)
 
 
-def fresh_cache(engine: Engine, name: str, max_entries: int = 10_000) -> VersionedCache | None:
+def cache_for(engine: Engine, name: str, max_entries: int = 10_000) -> VersionedCache | None:
     """This engine's cache called `name`, or None when the engine has no content counter."""
     if not hasattr(engine, "content_version") or not get_settings().caches:
         return None
