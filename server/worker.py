@@ -17,7 +17,7 @@ from server.jobs.wakeup import Wakeup
 from server.jobs.registry import Permanent, gave_up_handler, handlers
 from server.settings import get_settings
 
-__all__ = ["run_worker", "run_one", "sweep"]
+__all__ = ["configure", "run_worker", "run_one", "sweep"]
 
 log = logging.getLogger("hallway.worker")
 # The longest an idle worker waits before looking again even without a wake-up signal.
@@ -90,14 +90,20 @@ async def sweep() -> None:
             log.exception("sweep failed", extra={"sweep": task.__name__})
 
 
+def configure() -> None:
+    """What a worker process sets up before its first job: logs, and every listener and job kind."""
+    from server.lib.logs import configure_logging
+
+    configure_logging(get_settings().log_level)
+    wiring.wire()
+
+
 async def run_worker(once: bool = False, concurrency: int | None = None) -> None:
     """Run jobs until SIGTERM/SIGINT (or, with once, until none is due)."""
     from server import piccolo_conf
-    from server.lib.logs import configure_logging
 
     settings = get_settings()
-    configure_logging(settings.log_level)
-    wiring.wire()
+    configure()
     engine = piccolo_conf.DB
     piccolo_conf.use_engine(engine)
     await db.start_engine(engine)
