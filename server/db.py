@@ -52,8 +52,8 @@ async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict]:
     Placeholder style: each `{}` in `sql` stands for the next of `args`, in order. It is Piccolo's
     QueryString style, so on PostgreSQL the text goes to `table.raw` unchanged (Piccolo numbers
     them $1, $2, …); on the pooled SQLite engine each `{}` becomes `?` and the statement goes
-    straight to a reader (Piccolo's QueryString costs about 1 µs of CPU per argument, and a feed
-    page passes ~60 of them to each statement). Values are always arguments, never formatted into
+    straight to a reader (Piccolo's QueryString costs CPU per argument, and a feed page passes
+    dozens of them to each statement). Values are always arguments, never formatted into
     the text, and the text holds no other `{}`: a count that does not match is refused.
     """
     if sql.count(PLACEHOLDER) != len(args):

@@ -33,8 +33,8 @@ class _Pool:
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLiteEngine with persistent connections.
 
-    The stock engine opens a connection per query (about 860 req/s on a 20-row feed versus
-    8,100 with a shared connection, measured in issue 2). Here writes go through one
+    The stock engine opens a connection per query, which costs more than most of Hallway's
+    queries themselves (docs/benchmarks.md has the figures). Here writes go through one
     connection behind a lock, so they are serialised and transactions are correct; reads
     outside a transaction use a small pool of reader connections, which WAL lets run beside
     the writer.

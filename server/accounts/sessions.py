@@ -57,7 +57,7 @@ async def viewer_for_token(token: str, version: int | None = None) -> Viewer | N
 
 
 # Every uncached request runs this; plain SQL skips Piccolo's query building (a joined select
-# cost more CPU to build than to run — the largest part of an uncached feed page, issue 2).
+# costs more CPU to build than to run, the largest part of an uncached feed page).
 _VIEWER_SQL = (
     "SELECT sessions.expires_at, users.id, users.role, users.name, users.email, users.department,"
     ' users.location, users.disabled FROM sessions JOIN users ON users.id = sessions."user"'

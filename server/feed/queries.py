@@ -1,9 +1,9 @@
 """The SQL of one feed page: which posts, in their order, in a single statement.
 
-A page used to take up to four Piccolo queries (own unfinished posts, unconfirmed must-reads,
-pinned, the time-ordered rest); building them cost as much CPU as running them, and each
-was a round trip (a thread hop on SQLite, a pool connection on PostgreSQL). Here they are one
-UNION ALL of plain SQL with `{}` placeholders (server.db.fetch runs it on both databases), each
+A page has four parts (own unfinished posts, unconfirmed must-reads, pinned, the time-ordered
+rest); as Piccolo queries, building each costs as much CPU as running it, and each is a round
+trip (a thread hop on SQLite, a pool connection on PostgreSQL). So they are one UNION ALL of
+plain SQL with `{}` placeholders (server.db.fetch runs it on both databases), each
 part keeping its own ORDER BY and LIMIT.
 """
 

@@ -1,8 +1,7 @@
 """Waking an idle worker as soon as a job may be there, instead of on its next poll.
 
-A worker with nothing to do used to sleep a whole second between claims, which is up to a
-second added to every upload's "playable" time and to every push fan-out. Now it waits for a
-signal, with the poll kept as the fallback:
+Polling alone adds up to a poll interval to every upload's "playable" time and to every push
+fan-out, so an idle worker waits for a signal, with the poll kept as the fallback:
 
 - SQLite: `PRAGMA data_version` moves on every commit by any process (db.change_counter, a
   few microseconds on a connection of its own), so it is looked at every 50 ms;

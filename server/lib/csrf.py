@@ -1,8 +1,8 @@
 """CSRF: Litestar's double-submit check (cookie `csrftoken`, header `x-csrftoken`), minus its cost on reads.
 
 For a safe method Litestar's middleware only hands out the token cookie when the browser has
-none; it still builds a Request, parses the content type and wraps `send` on every GET — about
-a tenth of the CPU of a cached feed page (issue 2's benchmark). A read from a browser that
+none; it still builds a Request, parses the content type and wraps `send` on every GET, a
+noticeable part of a cached feed page's CPU. A read from a browser that
 already holds the cookie goes straight through here; everything else takes Litestar's path.
 """
 

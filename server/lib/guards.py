@@ -36,8 +36,8 @@ def authorize(scope) -> None:
     """Refuse the request unless its route's role allows the viewer in scope["user"].
 
     Called by SessionMiddleware once the viewer is known, not installed as a Litestar guard:
-    Litestar calls guards with a copy of the route handler, about a fifth of the CPU of a
-    cached feed page (issue 2's benchmark). Middleware runs after routing, so the route
+    Litestar calls guards with a copy of the route handler, a large part of a cached feed
+    page's CPU. Middleware runs after routing, so the route
     handler and its options are in the scope.
     """
     need = scope["route_handler"].opt.get("role", "member")

@@ -14,7 +14,7 @@ from server.accounts.languages import DEFAULT_LANGUAGE, LANGUAGES, language_or_d
 
 __all__ = ["CATALOGUE", "Message", "render"]
 
-# German addresses people with "Sie", as the PWA does (pwa/js/lib/strings.js).
+# German addresses people with "Sie", as the PWA does (pwa/js/intl/de.js).
 CATALOGUE: dict[str, dict[str, str]] = {
     "en": {
         "post": "{name} posted",
