@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 export HALLWAY_DATA ?= $(CURDIR)/var
 
-.PHONY: run test test-python test-pwa bench setup build clean
+.PHONY: run test test-python test-pwa bench setup build lock clean
 
 run: build
 	$(BIN)/hallway run
@@ -35,14 +36,31 @@ setup: $(STAMP)
 build: setup
 	node pwa/build.mjs
 
-# Reinstall when the dependencies change. node_modules holds esbuild and the test and benchmark tools
+# Reinstall when the dependencies change. The Python packages come from $(LOCK), every one at its
+# locked version and checked against its hashes (pip and the build backend, setuptools, included);
+# Hallway itself is then installed editable on top, without its dependencies and without fetching
+# a build backend of its own; `pip check` then fails if pyproject.toml asks for a package or version
+# that the lock lacks (run `make lock`). node_modules holds esbuild and the test and benchmark tools
 # (axe-core, Lighthouse).
-$(STAMP): pyproject.toml package-lock.json
+$(STAMP): pyproject.toml $(LOCK) package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Rewrite $(LOCK) from pyproject.toml: its dependencies and test extras, its build-system requires
+# and pip, for Linux x86_64 and Python 3.11, each with the hashes of all its files on the index.
+# Packages already locked keep their versions unless a pin moved; `make lock LOCK_ARGS=--upgrade`
+# takes the newest release allowed by every pin.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'uv~=0.13.9'
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], 'pip', sep='\n')" \
+	  | $(BIN)/uv pip compile --quiet pyproject.toml --extra test - --python-version 3.11 \
+	    --python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command 'make lock' \
+	    $(LOCK_ARGS) -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) var build
