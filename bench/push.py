@@ -157,7 +157,8 @@ async def pipeline(devices: list[dict], concurrency: int) -> dict:
     busy: list[float] = []
     while True:
         busy += await publish_latencies(5)
-        pending = await Job.count().where((Job.kind == "push-deliver") & (Job.status != "done"))
+        # Deliveries and the retries push queues for a busy push service (push-resend).
+        pending = await Job.count().where(Job.kind.is_in(["push-deliver", "push-resend"]) & (Job.status != "done"))
         if not pending:
             break
     elapsed = time.perf_counter() - started
