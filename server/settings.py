@@ -40,6 +40,8 @@ class Settings:
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
     # Per-process caches of sessions and feed pages (SQLite only; see server/lib/caches.py).
     caches: bool = field(default_factory=lambda: _env_flag("HALLWAY_CACHE", True))
+    # The most each of those caches holds, in MiB, least recently used pages going first.
+    cache_mb: int = field(default_factory=lambda: max(1, _env_int("HALLWAY_CACHE_MB", 64)))
     # Seconds a worker holds a job between renewals: a killed worker's job is taken again after this.
     job_lease: int = field(default_factory=lambda: _env_int("HALLWAY_JOB_LEASE", 60))
     # How much lower the worker's CPU priority is than the web process's (os.nice increment).

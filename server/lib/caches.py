@@ -12,8 +12,11 @@ the database each time (as they do everywhere with HALLWAY_CACHE=0).
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -36,23 +39,35 @@ def clock() -> float:
 
 
 class VersionedCache:
-    """A bounded dict of (value, deadline) emptied whenever the engine's content counter moves."""
+    """An LRU of (value, deadline) bounded in bytes, emptied whenever the engine's content counter moves.
 
-    def __init__(self, engine: Engine, max_entries: int) -> None:
+    Bytes, not entries: one member asking for thousands of distinct pages (each feed filter,
+    author and cursor is a key of its own) must not grow the process without end.
+    """
+
+    def __init__(self, engine: Engine, max_bytes: int) -> None:
         self._engine = engine
-        self._max = max_entries
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._version: int | None = None
-        self._entries: dict[Hashable, tuple[Any, float, int]] = {}
+        self._entries: OrderedDict[Hashable, tuple[Any, float, int, int]] = OrderedDict()
         self.hits = 0
         self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _clear(self, version: int | None) -> None:
+        self._entries.clear()
+        self.bytes = 0
+        self._version = version
 
     def version(self) -> int | None:
         """Read before computing a value, and pass it to put(): a commit in between then
         makes the value stale on arrival rather than cached under the newer counter."""
         version = content_counter(self._engine)
         if version != self._version:
-            self._entries.clear()
-            self._version = version
+            self._clear(version)
         return version
 
     def get(self, key: Hashable, version: int | None = None) -> Any | None:
@@ -64,29 +79,46 @@ class VersionedCache:
         if version is None:
             version = self.version()
         elif version != self._version:
-            self._entries.clear()
-            self._version = version
+            self._clear(version)
         entry = self._entries.get(key)
         if entry is None or entry[2] != version or entry[1] <= clock():
             self.misses += 1
             return None
+        self._entries.move_to_end(key)
         self.hits += 1
         return entry[0]
 
     def put(self, key: Hashable, value: Any, version: int | None, deadline: float) -> None:
         if version is None or version != self.version() or deadline <= clock():
             return
-        if len(self._entries) >= self._max:
-            # Oldest first (dicts keep insertion order); cheap and good enough for a page cache.
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = (value, deadline, version)
+        size = size_of(key) + size_of(value)
+        if size > self.max_bytes:
+            return  # one value larger than the whole cache is served, never kept
+        if key in self._entries:
+            self.bytes -= self._entries.pop(key)[3]
+        while self.bytes + size > self.max_bytes:
+            self.bytes -= self._entries.popitem(last=False)[1][3]  # least recently used first
+        self._entries[key] = (value, deadline, version, size)
+        self.bytes += size
 
 
-def cache_for(engine: Engine, name: str, max_entries: int = 10_000) -> VersionedCache | None:
+def size_of(value: Any) -> int:
+    """Roughly the bytes a key or value holds: its text and bytes, plus Python's per-object cost."""
+    if isinstance(value, (bytes, str)):
+        return sys.getsizeof(value)
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return sys.getsizeof(value) + sum(size_of(item) for item in value)
+    if dataclasses.is_dataclass(value):  # the Viewer
+        return sys.getsizeof(value) + sum(size_of(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return sys.getsizeof(value)
+
+
+def cache_for(engine: Engine, name: str) -> VersionedCache | None:
     """This engine's cache called `name`, or None when the engine has no content counter."""
-    if not hasattr(engine, "content_version") or not get_settings().caches:
+    settings = get_settings()
+    if not hasattr(engine, "content_version") or not settings.caches:
         return None
     named = _caches.setdefault(engine, {})
     if name not in named:
-        named[name] = VersionedCache(engine, max_entries)
+        named[name] = VersionedCache(engine, settings.cache_mb * 1024 * 1024)
     return named[name]

@@ -215,7 +215,7 @@ class _Engine:
 
 def test_a_value_made_across_a_commit_is_not_kept():
     engine = _Engine()
-    cache = caches.VersionedCache(engine, max_entries=2)
+    cache = caches.VersionedCache(engine, max_bytes=10_000)
     version = cache.version()
     engine.counter += 1  # someone commits while the value is being made
     cache.put("page", b"old", version, caches.clock() + 60)
@@ -225,6 +225,49 @@ def test_a_value_made_across_a_commit_is_not_kept():
     # A request that began before the next commit still sees its own moment; later ones do not.
     engine.counter += 1
     assert cache.get("page") is None
+
+
+
+def test_the_cache_is_bounded_in_bytes_and_drops_the_least_recently_used():
+    cache = caches.VersionedCache(_Engine(), max_bytes=3 * caches.size_of(b"x" * 1000) + 3 * caches.size_of("page-0"))
+    now = cache.version()
     for n in range(3):
-        cache.put(n, n, cache.version(), caches.clock() + 60)
-    assert cache.get(0) is None and cache.get(2) == 2  # bounded, oldest out first
+        cache.put(f"page-{n}", b"x" * 1000, now, caches.clock() + 60)
+    assert cache.get("page-0") is not None  # read lately: kept over page-1
+    cache.put("page-3", b"x" * 1000, now, caches.clock() + 60)
+    assert cache.get("page-1") is None and cache.get("page-0") is not None and cache.get("page-3") is not None
+    assert cache.bytes <= cache.max_bytes
+    cache.put("huge", b"x" * cache.max_bytes, now, caches.clock() + 60)  # larger than it all: not kept
+    assert cache.get("huge") is None and len(cache) == 3
+
+
+async def test_one_member_asking_for_many_distinct_pages_stays_within_the_budget(engine, clients, users, monkeypatch):
+    """The attack: every filter, author and limit is a page of its own; the cache keeps at most HALLWAY_CACHE_MB."""
+    if not hasattr(engine, "content_version"):
+        pytest.skip("PostgreSQL has no feed page cache to bound")
+    monkeypatch.setenv("HALLWAY_CACHE_MB", "1")
+    from server.settings import reset_settings
+
+    reset_settings()
+    author = await clients.signed_in(await users.create())
+    for n in range(20):
+        assert (await author.post("/api/posts", json={"body": f"{n} " + "long words " * 450})).status_code == 201
+    reader = await clients.signed_in(await users.create())
+    engine_caches = caches._caches.pop(engine, None)  # a cache made with this test's budget
+    try:
+        sizes = 0
+        for limit in range(1, 101):
+            for scope in ("company", "following"):
+                response = await reader.get(f"/api/feed?limit={limit}&scope={scope}")
+                assert response.status_code == 200
+                sizes += len(response.content)
+        cache = _pages(engine)
+        assert sizes > 5 * 1024 * 1024  # five times the budget was asked for
+        assert 0 < cache.bytes <= 1024 * 1024
+        assert sum(len(entry[0]) for entry in cache._entries.values()) <= 1024 * 1024
+    finally:
+        caches._caches.pop(engine, None)
+        if engine_caches is not None:
+            caches._caches[engine] = engine_caches
+        monkeypatch.delenv("HALLWAY_CACHE_MB")
+        reset_settings()
