@@ -16,7 +16,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
-__all__ = ["CHANNEL", "LiveChannels", "make_channels", "announce", "announced", "running"]
+__all__ = ["CHANNEL", "LiveChannels", "make_channels", "post_event", "announce", "announced", "running"]
 
 log = logging.getLogger("hallway.live")
 
@@ -75,6 +75,13 @@ def running() -> set[LiveChannels]:
 
 def announced(post_id: int) -> bool:
     return post_id in _recent
+
+
+def post_event(post_id: int, author_id: int, audience) -> dict:
+    """What travels between processes: the audience too, so each stream shows only what its viewer may see."""
+    if isinstance(audience, str):
+        audience = msgspec.json.decode(audience or "{}")
+    return {"type": "post", "id": post_id, "author_id": author_id, "audience": audience or {}}
 
 
 def announce(event: dict) -> None:

@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator
 
 import msgspec
 from litestar import Request, get
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
+from litestar.exceptions import TooManyRequestsException
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from server.lib.guards import viewer_of
+from server.lib.guards import Viewer, viewer_of
 from server.live.channels import CHANNEL
+from server.posts import visibility
 
-__all__ = ["live", "KEEPALIVE"]
+__all__ = ["live", "KEEPALIVE", "MAX_STREAMS"]
 
 # A comment line this often keeps proxies from closing an idle stream and finds dead clients.
 KEEPALIVE = 25.0
 _RETRY_MS = 5000
+# Open streams per person and web process: phones, tablets and a few tabs, not a thousand sockets.
+MAX_STREAMS = 8
 
 
-async def _events(channels: ChannelsPlugin, viewer_id: int) -> AsyncIterator[ServerSentEventMessage]:
+class _Ticket:
+    """One open stream; held by its generator, so a stream that never started still lets go of it."""
+
+
+_open: dict[int, weakref.WeakSet[_Ticket]] = {}
+
+
+def _take_ticket(viewer_id: int) -> _Ticket:
+    held = _open.setdefault(viewer_id, weakref.WeakSet())
+    if len(held) >= MAX_STREAMS:
+        raise TooManyRequestsException(
+            "Hallway is open in too many windows on your devices. Close a few and reload.", headers={"Retry-After": "30"}
+        )
+    ticket = _Ticket()
+    held.add(ticket)
+    return ticket
+
+
+def _release(viewer_id: int, ticket: _Ticket) -> None:
+    held = _open.get(viewer_id)
+    if held is not None:
+        held.discard(ticket)
+        if not held:
+            _open.pop(viewer_id, None)
+
+
+async def _events(channels: ChannelsPlugin, viewer: Viewer, ticket: _Ticket) -> AsyncIterator[ServerSentEventMessage]:
     subscriber = await channels.subscribe(CHANNEL)
     events = subscriber.iter_events()
     pending: asyncio.Future | None = None
@@ -36,10 +67,15 @@ async def _events(channels: ChannelsPlugin, viewer_id: int) -> AsyncIterator[Ser
                 continue
             data, pending = pending.result(), None
             event = msgspec.json.decode(data)
-            if event.get("author_id") == viewer_id:
+            if event.get("author_id") == viewer.id:
                 continue  # my own post is already on my screen
-            yield ServerSentEventMessage(data=data.decode(), event=event.get("type", "post"))
+            # An announcement for one department is news only there: others learn nothing of it.
+            if not visibility.may_see({"author": event.get("author_id"), "audience": event.get("audience")}, viewer):
+                continue
+            shown = {"type": event.get("type", "post"), "id": event.get("id"), "author_id": event.get("author_id")}
+            yield ServerSentEventMessage(data=msgspec.json.encode(shown).decode(), event=shown["type"])
     finally:
+        _release(viewer.id, ticket)
         if pending is not None:
             pending.cancel()
         await channels.unsubscribe(subscriber)
@@ -47,6 +83,6 @@ async def _events(channels: ChannelsPlugin, viewer_id: int) -> AsyncIterator[Ser
 
 @get("/api/live", operation_id="liveUpdates", tags=["live"], opt={"role": "member"})
 async def live(request: Request, channels: NamedDependency[ChannelsPlugin]) -> ServerSentEvent:
-    """Events `post` ({type, id, author_id}) as colleagues publish; a comment line every 25 s."""
+    """Events `post` ({type, id, author_id}) as colleagues publish posts the viewer may see; a comment line every 25 s."""
     viewer = viewer_of(request)
-    return ServerSentEvent(_events(channels, viewer.id))
+    return ServerSentEvent(_events(channels, viewer, _take_ticket(viewer.id)))

@@ -1,4 +1,4 @@
-"""Publishing a post tells open clients: {type: "post", id, author_id} on the live channel.
+"""Publishing a post tells open clients: {type: "post", id, author_id, audience} on the live channel.
 
 Registered to run after the publishing commit (server/wiring.py), in the web process and the
 worker alike: the worker, which publishes every media post, reaches the web processes through
@@ -17,6 +17,6 @@ __all__ = ["after_publish"]
 async def after_publish(post_id: int) -> None:
     if not channels.running() and not get_settings().redis_url:
         return  # nobody in this process listens, and no Redis carries it further
-    row = await Post.select(Post.author).where(Post.id == post_id).first()
+    row = await Post.select(Post.author, Post.audience).where(Post.id == post_id).first()
     if row is not None:
-        channels.announce({"type": "post", "id": post_id, "author_id": row["author"]})
+        channels.announce(channels.post_event(post_id, row["author"], row["audience"]))

@@ -41,7 +41,7 @@ async def watch() -> None:
             seen = version
         last_read = loop.time()
         try:
-            rows = await Post.select(Post.id, Post.author, Post.published_at).where(
+            rows = await Post.select(Post.id, Post.author, Post.audience, Post.published_at).where(
                 (Post.status == "published") & (Post.published_at > since)
             ).order_by(Post.published_at).limit(100)
         except Exception:
@@ -50,4 +50,4 @@ async def watch() -> None:
         for row in rows:
             since = max(since, row["published_at"])
             if not channels.announced(row["id"]):
-                channels.announce({"type": "post", "id": row["id"], "author_id": row["author"]})
+                channels.announce(channels.post_event(row["id"], row["author"], row["audience"]))

@@ -148,5 +148,53 @@ async def test_posts_published_by_another_process_are_noticed(app, clients, user
         response = await author_client.post("/api/posts", json={"body": "from the worker"})
         post = response.json()
         data = await asyncio.wait_for(anext(subscriber.iter_events()), TIMEOUT)
-        assert json.loads(data) == {"type": "post", "id": post["id"], "author_id": author["id"]}
+        # Between processes the event carries the audience, so each stream can filter it.
+        assert json.loads(data) == {"type": "post", "id": post["id"], "author_id": author["id"], "audience": {}}
         await plugin.unsubscribe(subscriber)
+
+
+async def test_an_announcement_for_one_department_reaches_only_its_streams(app, clients, users):
+    """Others learn nothing of it: not its id, not its author."""
+    comms = await clients.signed_in(await users.create("moderator", "Comms Team"))
+    sales = await clients.signed_in(await users.create("member", "Sam Sales", department="Sales"))
+    support = await clients.signed_in(await users.create("member", "Sue Support", department="Support"))
+    async with app.lifespan():
+        streams = {name: SSEStream(app, dict(client.cookies)) for name, client in (("sales", sales), ("support", support))}
+        for stream in streams.values():
+            await stream.open()
+            await stream.next_message()  # connected
+        targeted = await comms.post("/api/announcements", json={"body": "Sales kick-off", "audience": {"everyone": False, "departments": ["sales"]}})
+        assert targeted.status_code == 201, targeted.text
+        everyone = await comms.post("/api/posts", json={"body": "Canteen opens at 11"})
+        assert (await streams["sales"].next_event())[1]["id"] == targeted.json()["id"]
+        assert (await streams["sales"].next_event())[1]["id"] == everyone.json()["id"]
+        # Support's first event is the post for everyone: the announcement never reached it.
+        assert (await streams["support"].next_event())[1]["id"] == everyone.json()["id"]
+        for stream in streams.values():
+            await stream.close()
+
+
+async def test_one_person_may_hold_only_a_few_streams(app, clients, users):
+    """The 9th stream of one person is refused with a sentence; closing one lets a new one in."""
+    from server.live.controllers import MAX_STREAMS
+
+    reader = await clients.signed_in(await users.create("member", "Rui Reader"))
+    async with app.lifespan():
+        streams = []
+        for _ in range(MAX_STREAMS):
+            stream = SSEStream(app, dict(reader.cookies))
+            await stream.open()
+            await stream.next_message()
+            assert stream.status == 200
+            streams.append(stream)
+        refused = SSEStream(app, dict(reader.cookies))
+        await refused.open()
+        body = json.loads(await asyncio.wait_for(refused.chunks.get(), TIMEOUT))
+        assert refused.status == 429 and "too many windows" in body["detail"]
+        await streams.pop().close()
+        again = SSEStream(app, dict(reader.cookies))
+        await again.open()
+        await again.next_message()
+        assert again.status == 200
+        for stream in [*streams, again]:
+            await stream.close()
