@@ -14,6 +14,7 @@ from litestar.exceptions import ValidationException
 
 import media
 from server.db import fetch
+from server.lib.text import clean_text
 from server.posts.tables import PostMedia
 from server.settings import get_settings
 from server.storage import get_storage
@@ -75,9 +76,8 @@ async def check_uploads(user_id: int, upload_ids: list[str], alt_texts: list[str
         raise ValidationException(f"A post can have at most {MAX_PHOTOS} photos.")
     if len(alt_texts) > len(upload_ids):
         raise ValidationException("There are more descriptions than files.")
-    alts = [text.strip() for text in alt_texts] + [""] * (len(upload_ids) - len(alt_texts))
-    if any(len(text) > MAX_ALT for text in alts):
-        raise ValidationException(f"A description can be at most {MAX_ALT} characters long.")
+    alts = [clean_text(text, field="description", max_length=MAX_ALT) for text in alt_texts]
+    alts += [""] * (len(upload_ids) - len(alt_texts))
     uploads = [await finished_upload(user_id, upload_id) for upload_id in upload_ids]
     kinds = [await _sniff(upload) for upload in uploads]
     if "video" in kinds and len(kinds) > 1:

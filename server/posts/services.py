@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 
 from server.jobs.queue import enqueue
+from server.accounts.names import name_mentions
 from server.lib import events
 from server.lib.guards import Viewer
 from server.lib.text import clean_text
@@ -84,7 +85,7 @@ async def create_post(
     Announcements pass extra Post `fields` and a `prepare(post_id)` that writes their own rows
     in the post's transaction, so nothing publishes a half-made announcement.
     """
-    body = clean_text(data.body, field="post", max_length=MAX_BODY, multiline=True)
+    body = await name_mentions(clean_text(data.body, field="post", max_length=MAX_BODY, multiline=True))
     if data.upload_ids:
         return await _create_media_post(viewer, body, data, fields or {}, prepare)
     if not body:

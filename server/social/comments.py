@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from piccolo.query.functions.aggregate import Count
 
+from server.accounts.names import name_mentions
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
@@ -49,8 +50,8 @@ def _out(row: dict, viewer: Viewer, replies: list[CommentOut] | None = None, rep
     )
 
 
-def _body(text: str) -> str:
-    return clean_text(text, field="comment", max_length=MAX_COMMENT, multiline=True, required=True)
+async def _body(text: str) -> str:
+    return await name_mentions(clean_text(text, field="comment", max_length=MAX_COMMENT, multiline=True, required=True))
 
 
 async def _load(comment_id: int) -> dict | None:
@@ -60,7 +61,7 @@ async def _load(comment_id: int) -> dict | None:
 async def add_comment(viewer: Viewer, post_id: int, body: str, parent_id: int | None) -> CommentOut:
     """Comment on a published post, or reply; tells the post's author, the replied-to and the mentioned."""
     post = await published_post(viewer, post_id)
-    body = _body(body)
+    body = await _body(body)
     parent = None
     if parent_id is not None:
         parent = await Comment.select(Comment.id, Comment.post, Comment.parent, Comment.author).where(
@@ -146,7 +147,7 @@ async def _own_or_moderator(viewer: Viewer, comment_id: int, *, moderators: bool
 async def edit_comment(viewer: Viewer, comment_id: int, body: str) -> CommentOut:
     """Authors fix their own words (moderators remove, they do not rewrite)."""
     row = await _own_or_moderator(viewer, comment_id, moderators=False)
-    body = _body(body)
+    body = await _body(body)
     if body != row["body"]:
         await Comment.update({Comment.body: body, Comment.edited_at: datetime.now(timezone.utc)}).where(
             Comment.id == comment_id

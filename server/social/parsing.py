@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from server.lib.text import MENTION
+from server.lib.text import mention_ids as tokens_of
+
 __all__ = [
     "MAX_TAG", "MAX_MENTIONS", "hashtags", "normalise_tag", "mention_ids", "plain_mentions",
     "name_key", "plain_text",
@@ -27,7 +30,7 @@ MAX_TAG = 100
 MAX_MENTIONS = 50  # more in one text is a mass mailing, not a mention
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
-_TOKEN = re.compile(r"@\[([^\[\]\n]{1,100})\]\(user:(\d{1,12})\)")
+_TOKEN = MENTION  # the composer's token, @[Name](user:ID)
 # \w is Unicode in Python: letters, digits and "_", like the PWA's [\p{L}\p{N}_].
 _PLAIN = re.compile(r"(?:^|(?<=[^\w@#/.]))@(\w[\w.-]{0,63})")
 _TAG = re.compile(r"(?:^|(?<=[^\w@#/&]))#(\w{1,%d})" % MAX_TAG)
@@ -55,10 +58,7 @@ def hashtags(text: str) -> list[str]:
 
 def mention_ids(text: str) -> list[int]:
     """User ids of the `@[Name](user:ID)` tokens, distinct, in order."""
-    found: dict[int, None] = {}
-    for match in _TOKEN.finditer(text):
-        found.setdefault(int(match.group(2)), None)
-    return list(found)[:MAX_MENTIONS]
+    return tokens_of(text)[:MAX_MENTIONS]
 
 
 def plain_mentions(text: str) -> list[str]:

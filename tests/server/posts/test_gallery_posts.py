@@ -146,8 +146,10 @@ async def test_alt_texts_bounded(member_client, files):
     upload_id = await upload(member_client, files["png"])
     assert await _refused(member_client, [upload_id], alt_texts=["a", "b"]) == "There are more descriptions than files."
     assert await _refused(member_client, [upload_id], alt_texts=["x" * 1001]) == (
-        "A description can be at most 1000 characters long."
+        "The description can be at most 1,000 characters long (this one has 1,001)."
     )
+    # Alt text follows the same text policy as names and posts (a screen reader reads it out).
+    assert "reverse the text's direction" in await _refused(member_client, [upload_id], alt_texts=["\u202egnp.exe"])
     await _nothing_kept(member_client, [upload_id])
 
 

@@ -22,7 +22,11 @@ async def test_tokens_and_unambiguous_names_are_mentions(clients, users, notifie
     p = await post(a, body)
     assert await _mentioned(p["id"]) == [(None, bea["id"]), (None, carl["id"])]
     assert notified.of("mention") == [(sorted([bea["id"], carl["id"]]), p["id"])]
-    assert (await a.get(f"/api/posts/{p['id']}")).json()["body"] == body  # the text is kept as written
+    # A token shows the person's real name, whatever the client wrote; a token for nobody is plain text.
+    assert (await a.get(f"/api/posts/{p['id']}")).json()["body"] == (
+        f"Thanks @[Bea Schmidt](user:{bea['id']}) and @Carl.Weber! @Dora is ambiguous, @Nobody is nobody, "
+        f"@Ghost does not exist, and I do not mention @[Ann Author](user:{ann['id']})."
+    )
 
 
 async def test_mentions_in_comments_and_edits_are_told_once(clients, users, notified):
