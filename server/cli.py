@@ -49,9 +49,12 @@ def cmd_serve(args) -> int:
 
     from server.app import create_app
 
+    proxies = get_settings().trusted_proxies
+    # uvicorn takes the same right-most untrusted hop as server/lib/net.py, and X-Forwarded-Proto
+    # from those proxies alone.
     uvicorn.run(
         create_app(), host=args.host, port=args.port or get_settings().port,
-        log_config=None, access_log=False, proxy_headers=get_settings().trust_proxy,
+        log_config=None, access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) or None,
     )
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -21,6 +22,21 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return default if raw in (None, "") else raw.lower() in {"1", "true", "yes", "on"}
 
 
+# What HALLWAY_TRUST_PROXY=1 trusts: a proxy on this machine.
+LOOPBACK_PROXIES = ("127.0.0.0/8", "::1/128")
+
+
+def _trusted_proxies() -> tuple[str, ...]:
+    """HALLWAY_TRUSTED_PROXIES (addresses or CIDRs, comma-separated), else loopback with HALLWAY_TRUST_PROXY."""
+    listed = tuple(p.strip() for p in os.environ.get("HALLWAY_TRUSTED_PROXIES", "").split(",") if p.strip())
+    for proxy in listed:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(f"HALLWAY_TRUSTED_PROXIES: {proxy!r} is not an address or network (e.g. 10.0.0.0/8)") from None
+    return listed or (LOOPBACK_PROXIES if _env_flag("HALLWAY_TRUST_PROXY") else ())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Hallway reads from the environment, read once per process."""
@@ -32,9 +48,14 @@ class Settings:
     # The address people open; it makes invite links and decides whether cookies are Secure.
     base_url: str = field(default_factory=lambda: os.environ.get("HALLWAY_BASE_URL", "").rstrip("/"))
     session_days: int = field(default_factory=lambda: _env_int("HALLWAY_SESSION_DAYS", 30))
+    # Sign-in throttling (server/accounts/throttle.py): wrong passwords free per account and address
+    # (four times as many per address) before the wait doubles from 1 s up to signin_max_wait;
+    # failures are forgotten signin_window seconds after the last one.
     signin_attempts: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_ATTEMPTS", 5))
-    signin_window: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_WINDOW", 300))
-    trust_proxy: bool = field(default_factory=lambda: _env_flag("HALLWAY_TRUST_PROXY"))
+    signin_window: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_WINDOW", 3600))
+    signin_max_wait: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_MAX_WAIT", 900))
+    # The proxies whose X-Forwarded-For entries are believed (server/lib/net.py).
+    trusted_proxies: tuple[str, ...] = field(default_factory=_trusted_proxies)
     push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
     worker_concurrency: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_CONCURRENCY", 2))
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))

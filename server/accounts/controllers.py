@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from server.accounts import services
+from server.accounts import services, throttle
 from server.accounts.schemas import AcceptInvite, InviteIn, InviteInfo, InviteOut, Me, ProfilePatch, SignIn
 from server.accounts.sessions import COOKIE, end_session, session_cookie, start_session
 from server.accounts.tables import User
 from server.lib.guards import viewer_of
-from server.lib.net import client_address
 from server.settings import get_settings
 
 __all__ = ["SessionController", "MeController", "InviteController"]
@@ -24,29 +24,23 @@ class SessionController(Controller):
 
     @post(operation_id="signIn", opt={"role": "public"}, status_code=200)
     async def sign_in(self, request: Request, data: JSONBody[SignIn], state: State) -> Response[Me]:
-        """Sign in with email and password; rate-limited per account and per address."""
-        settings = get_settings()
+        """Sign in with email and password; guessing is slowed down per account and address (accounts/throttle.py)."""
         limiter = state.limiter
-        keys = [
-            (f"signin:acct:{data.email.strip().lower()}", settings.signin_attempts),
-            (f"signin:addr:{client_address(request)}", settings.signin_attempts * 4),
-        ]
-        wait = max([await limiter.blocked_for(k, n) for k, n in keys])
-        if wait:
+        attempt = throttle.attempt_of(request, data.email)
+        if wait := await throttle.wait_for(limiter, attempt):
             raise services.TooManyAttempts(
                 f"Too many sign-in attempts. Please wait {wait} seconds and try again.",
                 headers={"Retry-After": str(wait)},
             )
         try:
             user = await services.authenticate(data.email, data.password)
-        except Exception:
-            for key, _ in keys:
-                await limiter.hit(key, settings.signin_window)
+        except NotAuthorizedException:
+            await throttle.failed(limiter, attempt)
             raise
-        await limiter.reset(keys[0][0])
+        device = await throttle.succeeded(limiter, attempt)
         token = await start_session(user["id"])
         user = await services.default_language(user, request.headers.get("accept-language"))
-        return Response(services.me_out(user), cookies=[session_cookie(token)])
+        return Response(services.me_out(user), cookies=[session_cookie(token), device])
 
     @delete(operation_id="signOut", opt={"role": "public"}, status_code=HTTP_204_NO_CONTENT)
     async def sign_out(self, request: Request) -> Response[None]:
