@@ -25,7 +25,7 @@ from server.lib.tokens import new_token, token_hash
 
 __all__ = [
     "create_user", "authenticate", "person_out", "me_out", "update_profile", "default_language", "create_invite",
-    "invite_info", "accept_invite", "setup_link_if_empty", "admin_exists", "normalise_email", "check_password",
+    "invite_info", "accept_invite", "open_invites", "revoke_invite", "setup_link_if_empty", "admin_exists", "normalise_email", "check_password",
     "TooManyAttempts", "Gone", "SETUP_HOURS",
 ]
 
@@ -144,6 +144,26 @@ async def create_invite(
         Invite(token_hash=token_hash(token), kind=kind, role=role, email=email, created_by=created_by, expires_at=expires)
     ).returning(*Invite.all_columns())
     return token, rows[0]
+
+
+async def open_invites() -> list[dict]:
+    """Invitations admins made that can still be used, newest first, with their maker's name."""
+    return await Invite.select(
+        Invite.id, Invite.role, Invite.email, Invite.created_at, Invite.expires_at,
+        Invite.created_by.name.as_alias("created_by_name"),
+    ).where(
+        (Invite.kind == INVITE) & Invite.used_at.is_null() & Invite.revoked_at.is_null()
+        & (Invite.expires_at > datetime.now(timezone.utc))
+    ).order_by(Invite.created_at, ascending=False).order_by(Invite.id, ascending=False).limit(500)
+
+
+async def revoke_invite(invite_id: int) -> None:
+    """Withdraw an unused invitation: its link then says so."""
+    revoked = await Invite.update({Invite.revoked_at: datetime.now(timezone.utc)}).where(
+        (Invite.id == invite_id) & (Invite.kind == INVITE) & Invite.used_at.is_null() & Invite.revoked_at.is_null()
+    ).returning(Invite.id)
+    if not revoked:
+        raise NotFoundException("There is no open invitation with this id: it was used, withdrawn or never existed.")
 
 
 async def admin_exists() -> bool:

@@ -31,7 +31,10 @@ from server.lib.net import client_address
 from server.lib.ratelimit import Limiter, backoff_wait
 from server.settings import get_settings
 
-__all__ = ["DEVICE_COOKIE", "Attempt", "attempt_of", "wait_for", "failed", "succeeded", "address_bucket"]
+__all__ = [
+    "DEVICE_COOKIE", "Attempt", "attempt_of", "wait_for", "failed", "succeeded", "address_bucket",
+    "password_wait", "password_failed",
+]
 
 DEVICE_COOKIE = "hallway_device"
 _DEVICE_DAYS = 365
@@ -126,3 +129,17 @@ async def succeeded(limiter: Limiter, attempt: Attempt) -> Cookie:
         samesite="strict",
         path="/api/session",
     )
+
+
+# Changing one's password asks for the current one: someone at an unlocked, signed-in laptop
+# must not be able to guess it at full speed and take the account over for good.
+
+
+async def password_wait(limiter: Limiter, user_id: int) -> int:
+    settings = get_settings()
+    count, last = await limiter.failures(f"password:{user_id}")
+    return backoff_wait(count, last, settings.signin_attempts, settings.signin_max_wait)
+
+
+async def password_failed(limiter: Limiter, user_id: int) -> None:
+    await limiter.fail(f"password:{user_id}", get_settings().signin_window)
