@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, ValidationException
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from piccolo.columns.combination import WhereRaw
 
@@ -133,6 +133,11 @@ class PasswordResetController(Controller):
         return Response(services.me_out(user), cookies=[session_cookie(session)])
 
 
+# An id a row can have on both databases (PostgreSQL's SERIAL is 32-bit): a larger one is a 400,
+# never an overflow inside the database driver.
+RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+
+
 def _account_out(row: dict) -> Account:
     return Account(
         id=row["id"], name=row["name"], email=row["email"], role=row["role"], disabled=row["disabled"],
@@ -176,7 +181,7 @@ class AccountAdminController(Controller):
         return AccountPage(items=[_account_out(r) for r in rows], next_cursor=next_cursor)
 
     @patch("/people/{person_id:int}", operation_id="updateAccount", opt={"role": "admin"})
-    async def update(self, person_id: FromPath[int], data: JSONBody[AccountPatch]) -> Account:
+    async def update(self, person_id: RowId, data: JSONBody[AccountPatch]) -> Account:
         """Change the role, or disable (their sessions and push devices end at once) or enable someone.
 
         The last active admin can be neither demoted nor disabled.
@@ -185,7 +190,7 @@ class AccountAdminController(Controller):
 
     @post("/people/{person_id:int}/password-reset", operation_id="createPasswordReset", opt={"role": "admin"},
           status_code=HTTP_201_CREATED)
-    async def reset(self, request: Request, person_id: FromPath[int]) -> ResetOut:
+    async def reset(self, request: Request, person_id: RowId) -> ResetOut:
         """A one-time link (valid a day) for this person to choose a new password; hand it over yourself."""
         token, row = await lifecycle.create_reset(person_id, viewer_of(request).id)
         return ResetOut(token=token, url=lifecycle.reset_url(token), expires_at=row["expires_at"])
@@ -203,7 +208,7 @@ class AccountAdminController(Controller):
 
     @delete("/invites/{invite_id:int}", operation_id="revokeInvite", opt={"role": "admin"},
             status_code=HTTP_204_NO_CONTENT)
-    async def revoke(self, invite_id: FromPath[int]) -> None:
+    async def revoke(self, invite_id: RowId) -> None:
         """Withdraw an invitation: its link then says so."""
         await services.revoke_invite(invite_id)
 

@@ -242,3 +242,12 @@ async def test_setup_links_are_not_listed_or_withdrawn_as_invitations(admin_clie
     setup = (await Invite.insert(Invite(token_hash="x" * 64, kind="setup", role="admin", expires_at=expires)).returning(Invite.id))[0]
     assert (await admin_client.get("/api/admin/invites")).json() == []
     assert (await admin_client.delete(f"/api/admin/invites/{setup['id']}")).status_code == 404
+
+
+async def test_an_id_no_row_can_have_is_a_400_not_a_server_error(admin_client):
+    for method, path in (
+        ("PATCH", f"/api/admin/people/{2**63}"), ("POST", f"/api/admin/people/{2**31}/password-reset"),
+        ("DELETE", f"/api/admin/invites/{10**20}"), ("PATCH", "/api/admin/people/0"),
+    ):
+        response = await admin_client.request(method, path, json={"disabled": True} if method == "PATCH" else None)
+        assert response.status_code == 400, (method, path, response.status_code)
