@@ -118,7 +118,8 @@ def create_app(*, engine=None) -> Litestar:
         try:
             if link := await setup_link_if_empty(settings.public_url):
                 # Printed, not only logged: the person running `make run` must see it.
-                print(f"\n  No admin yet. Open this link to create the first admin (it stops working once there is one):\n  {link}\n", flush=True)
+                print(f"\n  No admin yet. Open this link to create the first admin (it stops working once there is one):"
+                      f"\n  {link}\n", flush=True)
             yield
         finally:
             if owns_engine:

@@ -19,6 +19,7 @@ from server.accounts.schemas import (
 )
 from server.accounts.sessions import COOKIE, end_session, session_cookie, start_session
 from server.accounts.tables import User
+from server.lib.cookies import cookie_value
 from server.lib.guards import viewer_of
 from server.lib.pagination import Cursor, decode_cursor, encode_cursor
 from server.settings import get_settings
@@ -78,10 +79,11 @@ class MeController(Controller):
             raise services.TooManyAttempts(
                 f"Too many wrong passwords. Please wait {wait} seconds and try again.", headers={"Retry-After": str(wait)}
             )
-        token = request.cookies.get(COOKIE)
+        token = cookie_value(request.scope, COOKIE)
         if not await lifecycle.change_password(viewer.id, data.current_password, data.new_password, token):
             await throttle.password_failed(state.limiter, viewer.id)
             raise ValidationException("The current password is not right.")
+        await throttle.password_changed(state.limiter, viewer.id)
 
     @delete("/sessions", operation_id="signOutEverywhere", status_code=HTTP_204_NO_CONTENT)
     async def sign_out_everywhere(self, request: Request) -> Response[None]:

@@ -25,8 +25,8 @@ from server.lib.tokens import new_token, token_hash
 
 __all__ = [
     "create_user", "authenticate", "person_out", "me_out", "update_profile", "default_language", "create_invite",
-    "invite_info", "accept_invite", "open_invites", "revoke_invite", "setup_link_if_empty", "admin_exists", "normalise_email", "check_password",
-    "TooManyAttempts", "Gone", "SETUP_HOURS",
+    "invite_info", "accept_invite", "open_invites", "revoke_invite", "setup_link_if_empty", "admin_exists",
+    "normalise_email", "check_password", "TooManyAttempts", "Gone", "SETUP_HOURS",
 ]
 
 log = logging.getLogger("hallway.accounts")

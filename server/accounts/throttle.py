@@ -33,7 +33,7 @@ from server.settings import get_settings
 
 __all__ = [
     "DEVICE_COOKIE", "Attempt", "attempt_of", "wait_for", "failed", "succeeded", "address_bucket",
-    "password_wait", "password_failed",
+    "password_wait", "password_failed", "password_changed",
 ]
 
 DEVICE_COOKIE = "hallway_device"
@@ -143,3 +143,7 @@ async def password_wait(limiter: Limiter, user_id: int) -> int:
 
 async def password_failed(limiter: Limiter, user_id: int) -> None:
     await limiter.fail(f"password:{user_id}", get_settings().signin_window)
+
+
+async def password_changed(limiter: Limiter, user_id: int) -> None:
+    await limiter.reset(f"password:{user_id}")
