@@ -251,3 +251,16 @@ async def test_an_id_no_row_can_have_is_a_400_not_a_server_error(admin_client):
     ):
         response = await admin_client.request(method, path, json={"disabled": True} if method == "PATCH" else None)
         assert response.status_code == 400, (method, path, response.status_code)
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(clients, users):
+    import asyncio
+
+    first, second = await users.create("admin"), await users.create("admin")
+    first_client, second_client = await clients.signed_in(first), await clients.signed_in(second)
+    results = await asyncio.gather(
+        first_client.patch(f"/api/admin/people/{second['id']}", json={"role": "member"}),
+        second_client.patch(f"/api/admin/people/{first['id']}", json={"role": "member"}),
+    )
+    assert sorted(r.status_code for r in results) in ([200, 403], [200, 409]), [r.text for r in results]
+    assert await User.count().where((User.role == "admin") & (User.disabled == False)) == 1  # noqa: E712
