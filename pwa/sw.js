@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v6';
+const VERSION = 'v7';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -15,11 +15,13 @@ const SHELL = [
   'icons/icon-512.png',
   'icons/icon-maskable-512.png',
   'js/main.js',
+  'js/actions/accounts.js',
   'js/actions/app-state.js',
   'js/actions/composer.js',
   'js/actions/posts.js',
   'js/actions/profile.js',
   'js/actions/session.js',
+  'js/api/accounts.js',
   'js/api/announcements.js',
   'js/api/http.js',
   'js/api/invites.js',
@@ -62,6 +64,7 @@ const SHELL = [
   'js/views/feed-view.js',
   'js/views/join-view.js',
   'js/views/mention-view.js',
+  'js/views/people-admin-view.js',
   'js/views/person-view.js',
   'js/components/reactions.js',
   'js/lib/reactions-model.js',
@@ -84,6 +87,7 @@ const SHELL = [
   'js/components/follow-panel.js',
   'js/views/post-view.js',
   'js/views/profile-view.js',
+  'js/views/reset-view.js',
   'js/views/sign-in-view.js',
   'js/views/videos-view.js',
   'js/views/lazy-view.js',

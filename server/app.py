@@ -18,7 +18,9 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from server import db, wiring
-from server.accounts.controllers import InviteController, MeController, SessionController
+from server.accounts.controllers import (
+    AccountAdminController, InviteController, MeController, PasswordResetController, SessionController,
+)
 from server.accounts.services import setup_link_if_empty
 from server.accounts.sessions import SessionMiddleware
 from server.announcements.controllers import AnnouncementController, acknowledge_post
@@ -116,7 +118,8 @@ def create_app(*, engine=None) -> Litestar:
         try:
             if link := await setup_link_if_empty(settings.public_url):
                 # Printed, not only logged: the person running `make run` must see it.
-                print(f"\n  No accounts yet. Open this link to create the first admin:\n  {link}\n", flush=True)
+                print(f"\n  No admin yet. Open this link to create the first admin (it stops working once there is one):"
+                      f"\n  {link}\n", flush=True)
             yield
         finally:
             if owns_engine:
@@ -124,6 +127,7 @@ def create_app(*, engine=None) -> Litestar:
 
     handlers = [
         health, feed, SessionController, MeController, InviteController,
+        PasswordResetController, AccountAdminController,
         AnnouncementController, acknowledge_post,
         # read_post after PostController: Litestar adds a second automatic OPTIONS handler to a path
         # whose later handlers come first, and refuses the app.

@@ -1,4 +1,4 @@
-"""The `hallway` command: serve, worker, migrate, run, user add."""
+"""The `hallway` command: serve, worker, migrate, run, user add|disable|enable|role|reset."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from server.settings import get_settings
+from server.settings import get_settings, use_address
 
 __all__ = ["main"]
 
@@ -49,11 +49,26 @@ def cmd_serve(args) -> int:
 
     from server.app import create_app
 
+    # From here on the settings know the port actually served: links without HALLWAY_BASE_URL use it.
+    settings = use_address(args.host, args.port or get_settings().port)
+    _warn(settings.link_warnings())
+    proxies = settings.trusted_proxies
+    # uvicorn takes the same right-most untrusted hop as server/lib/net.py, and X-Forwarded-Proto
+    # from those proxies alone.
     uvicorn.run(
-        create_app(), host=args.host, port=args.port or get_settings().port,
-        log_config=None, access_log=False, proxy_headers=get_settings().trust_proxy,
+        create_app(), host=settings.host, port=settings.port,
+        log_config=None, access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) or None,
     )
     return 0
+
+
+def _warn(warnings: list[str]) -> None:
+    """Loudly, on stderr, before the server's own lines: a misconfigured address is easy to miss."""
+    if not warnings:
+        return
+    rule = "!" * 78
+    lines = [rule] + [f"!! WARNING: {w}" for w in warnings] + [rule]
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 def cmd_worker(args) -> int:
@@ -140,6 +155,75 @@ def cmd_user_add(args) -> int:
     return 0
 
 
+def _user_command(work) -> int:
+    """Run `work(email)` against the database; an error the API would answer with is printed, exit 2."""
+    from litestar.exceptions import HTTPException
+
+    from server import wiring
+
+    wiring.wire()  # disabling tells push, as in the web process
+
+    try:
+        return asyncio.run(_with_engine(lambda engine: work())) or 0
+    except HTTPException as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+
+
+def cmd_user_disable(args) -> int:
+    from server.accounts import lifecycle
+
+    async def work():
+        user = await lifecycle.find_by_email(args.email)
+        await lifecycle.update_account(user["id"], disabled=True)
+        print(f"disabled {user['email']}: every session ended, no more pushes to their browsers")
+
+    return _user_command(work)
+
+
+def cmd_user_enable(args) -> int:
+    from server.accounts import lifecycle
+
+    async def work():
+        user = await lifecycle.find_by_email(args.email)
+        await lifecycle.update_account(user["id"], disabled=False)
+        print(f"enabled {user['email']}: they can sign in again")
+
+    return _user_command(work)
+
+
+def cmd_user_role(args) -> int:
+    from server.accounts import lifecycle
+
+    async def work():
+        user = await lifecycle.find_by_email(args.email)
+        await lifecycle.update_account(user["id"], role=args.role)
+        print(f"{user['email']} is now {'an' if args.role == 'admin' else 'a'} {args.role}")
+
+    return _user_command(work)
+
+
+def cmd_user_reset(args) -> int:
+    from server.accounts import lifecycle
+
+    settings = get_settings()
+    warnings = settings.link_warnings()
+    if not settings.base_url:
+        # This command does not serve: it cannot know a `--port` given to `hallway serve`.
+        warnings.append(f"HALLWAY_BASE_URL is not set: the link assumes Hallway is served at {settings.public_url}.")
+
+    async def work():
+        user = await lifecycle.find_by_email(args.email)
+        token, row = await lifecycle.create_reset(user["id"], None)
+        until = row["expires_at"].isoformat(timespec="minutes")
+        _warn(warnings)
+        print(f"A one-time link for {user['email']} to choose a new password, valid until {until}; "
+              "hand it over yourself (their password and sessions stay until it is used):", file=sys.stderr)
+        print(lifecycle.reset_url(token))
+
+    return _user_command(work)
+
+
 def cmd_demo(args) -> int:
     from server.demo import fill
 
@@ -173,6 +257,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=["admin", "moderator", "member"], default="member")
     p.set_defaults(func=cmd_user_add)
+    for name, func, text in (
+        ("disable", cmd_user_disable, "disable an account: every session ends at once, and pushes to its browsers"),
+        ("enable", cmd_user_enable, "let a disabled account sign in again"),
+        ("reset", cmd_user_reset, "print a one-time link (valid a day) for the person to choose a new password"),
+    ):
+        p = users.add_parser(name, help=text)
+        p.add_argument("email")
+        p.set_defaults(func=func)
+    p = users.add_parser("role", help="change an account's role")
+    p.add_argument("email")
+    p.add_argument("role", choices=["admin", "moderator", "member"])
+    p.set_defaults(func=cmd_user_role)
 
     sub.add_parser("demo", help="fill the instance with sample colleagues and posts").set_defaults(func=cmd_demo)
 

@@ -18,6 +18,7 @@ from server.notifications.services import DELIVER_JOB, DIGEST_JOB
 from server.posts import jobs as post_jobs
 from server.posts.services import PROCESS_JOB
 from server.push import delivery as push_delivery
+from server.push import listeners as push_listeners
 from server.social import jobs as social_jobs
 from server.social import listeners as social_listeners
 from server.uploads.services import remove_expired
@@ -31,6 +32,7 @@ LISTENERS = (
     (events.POST_PUBLISHED, social_listeners.enqueue_followers, False),
     (events.POST_PUBLISHED, announcement_listeners.enqueue_audience, False),
     (events.POST_PUBLISHED, live_listeners.after_publish, True),
+    (events.SESSIONS_ENDED, push_listeners.forget_devices, False),
 )
 
 # (kind, handler, what to do when it failed for good). Each handler declares its time limit and tries.

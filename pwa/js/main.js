@@ -34,6 +34,8 @@ const VIEWS = {
   search: lazyView(() => import('./views/search-view.js').then((m) => m.SearchView)),
   mention: MentionView,
   join: JoinView,
+  reset: lazyView(() => import('./views/reset-view.js').then((m) => m.ResetView)),
+  accounts: lazyView(() => import('./views/people-admin-view.js').then((m) => m.PeopleAdminView)),
   announce: lazyView(() => import('./views/announce-view.js').then((m) => m.AnnounceView)),
   stats: lazyView(() => import('./views/announcement-stats-view.js').then((m) => m.AnnouncementStatsView)),
 };

@@ -1,21 +1,30 @@
-"""HTTP routes of the accounts domain: sign-in, the signed-in person, invitations."""
+"""HTTP routes of the accounts domain: sign-in, the signed-in person, invitations, password resets,
+and the admins' management of people."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from typing import Annotated
 
-from server.accounts import services
-from server.accounts.schemas import AcceptInvite, InviteIn, InviteInfo, InviteOut, Me, ProfilePatch, SignIn
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, ValidationException
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from piccolo.columns.combination import WhereRaw
+
+from server.accounts import lifecycle, services, throttle
+from server.accounts.schemas import (
+    AcceptInvite, Account, AccountPage, AccountPatch, InviteIn, InviteInfo, InviteOut, Me, NewPassword, OpenInvite,
+    PasswordChange, ProfilePatch, ResetInfo, ResetOut, SignIn,
+)
 from server.accounts.sessions import COOKIE, end_session, session_cookie, start_session
 from server.accounts.tables import User
+from server.lib.cookies import cookie_value
 from server.lib.guards import viewer_of
-from server.lib.net import client_address
+from server.lib.pagination import Cursor, decode_cursor, encode_cursor
 from server.settings import get_settings
 
-__all__ = ["SessionController", "MeController", "InviteController"]
+__all__ = ["SessionController", "MeController", "InviteController", "PasswordResetController", "AccountAdminController"]
 
 
 class SessionController(Controller):
@@ -24,29 +33,23 @@ class SessionController(Controller):
 
     @post(operation_id="signIn", opt={"role": "public"}, status_code=200)
     async def sign_in(self, request: Request, data: JSONBody[SignIn], state: State) -> Response[Me]:
-        """Sign in with email and password; rate-limited per account and per address."""
-        settings = get_settings()
+        """Sign in with email and password; guessing is slowed down per account and address (accounts/throttle.py)."""
         limiter = state.limiter
-        keys = [
-            (f"signin:acct:{data.email.strip().lower()}", settings.signin_attempts),
-            (f"signin:addr:{client_address(request)}", settings.signin_attempts * 4),
-        ]
-        wait = max([await limiter.blocked_for(k, n) for k, n in keys])
-        if wait:
+        attempt = throttle.attempt_of(request, data.email)
+        if wait := await throttle.wait_for(limiter, attempt):
             raise services.TooManyAttempts(
                 f"Too many sign-in attempts. Please wait {wait} seconds and try again.",
                 headers={"Retry-After": str(wait)},
             )
         try:
             user = await services.authenticate(data.email, data.password)
-        except Exception:
-            for key, _ in keys:
-                await limiter.hit(key, settings.signin_window)
+        except NotAuthorizedException:
+            await throttle.failed(limiter, attempt)
             raise
-        await limiter.reset(keys[0][0])
+        device = await throttle.succeeded(limiter, attempt)
         token = await start_session(user["id"])
         user = await services.default_language(user, request.headers.get("accept-language"))
-        return Response(services.me_out(user), cookies=[session_cookie(token)])
+        return Response(services.me_out(user), cookies=[session_cookie(token), device])
 
     @delete(operation_id="signOut", opt={"role": "public"}, status_code=HTTP_204_NO_CONTENT)
     async def sign_out(self, request: Request) -> Response[None]:
@@ -67,6 +70,26 @@ class MeController(Controller):
     @patch(operation_id="updateMe")
     async def update(self, request: Request, data: JSONBody[ProfilePatch]) -> Me:
         return services.me_out(await services.update_profile(viewer_of(request).id, data))
+
+    @put("/password", operation_id="changePassword", status_code=HTTP_204_NO_CONTENT)
+    async def change_password(self, request: Request, data: JSONBody[PasswordChange], state: State) -> None:
+        """Choose a new password, giving the current one; every other session of yours ends."""
+        viewer = viewer_of(request)
+        if wait := await throttle.password_wait(state.limiter, viewer.id):
+            raise services.TooManyAttempts(
+                f"Too many wrong passwords. Please wait {wait} seconds and try again.", headers={"Retry-After": str(wait)}
+            )
+        token = cookie_value(request.scope, COOKIE)
+        if not await lifecycle.change_password(viewer.id, data.current_password, data.new_password, token):
+            await throttle.password_failed(state.limiter, viewer.id)
+            raise ValidationException("The current password is not right.")
+        await throttle.password_changed(state.limiter, viewer.id)
+
+    @delete("/sessions", operation_id="signOutEverywhere", status_code=HTTP_204_NO_CONTENT)
+    async def sign_out_everywhere(self, request: Request) -> Response[None]:
+        """End every session of yours, this one too, and stop pushes to all your browsers (a lost phone)."""
+        await lifecycle.sign_out_everywhere(viewer_of(request).id)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie(None)])
 
 
 class InviteController(Controller):
@@ -91,3 +114,107 @@ class InviteController(Controller):
         user = await services.default_language(user, request.headers.get("accept-language"))
         session = await start_session(user["id"])
         return Response(services.me_out(user), status_code=HTTP_201_CREATED, cookies=[session_cookie(session)])
+
+
+class PasswordResetController(Controller):
+    """The one-time links an admin makes for someone to choose a new password."""
+
+    path = "/api/password-resets"
+    tags = ["accounts"]
+
+    @get("/{token:str}", operation_id="getPasswordReset", opt={"role": "public"})
+    async def info(self, token: FromPath[str]) -> ResetInfo:
+        reset, user = await lifecycle.reset_info(token)
+        return ResetInfo(name=user["name"], email=user["email"], expires_at=reset["expires_at"])
+
+    @post("/{token:str}", operation_id="resetPassword", opt={"role": "public"}, status_code=200)
+    async def use(self, token: FromPath[str], data: JSONBody[NewPassword]) -> Response[Me]:
+        """Set the new password: every earlier session ends, and this browser is signed in."""
+        user = await lifecycle.use_reset(token, data.password)
+        session = await start_session(user["id"])
+        return Response(services.me_out(user), cookies=[session_cookie(session)])
+
+
+# An id a row can have on both databases (PostgreSQL's SERIAL is 32-bit): a larger one is a 400,
+# never an overflow inside the database driver.
+RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+
+
+def _account_out(row: dict) -> Account:
+    return Account(
+        id=row["id"], name=row["name"], email=row["email"], role=row["role"], disabled=row["disabled"],
+        title=row["title"], department=row["department"], created_at=row["created_at"],
+    )
+
+
+def _like(text: str) -> str:
+    # LIKE wildcards typed by a person are literal characters, not patterns.
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class AccountAdminController(Controller):
+    """Admins manage people: find them, change their role, disable or enable them, reset their
+    password; and see and withdraw the invitations still open."""
+
+    path = "/api/admin"
+    tags = ["admin"]
+
+    @get("/people", operation_id="listAccounts", opt={"role": "admin"})
+    async def people(
+        self,
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+        cursor: Cursor = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+    ) -> AccountPage:
+        """Everyone, disabled people too, in name order; `q` matches name or email."""
+        query = User.select(*_ACCOUNT_COLUMNS)
+        if text := q.strip().lower():
+            query = query.where(
+                WhereRaw("(LOWER(name) LIKE {} ESCAPE '\\' OR LOWER(email) LIKE {} ESCAPE '\\')", _like(text), _like(text))
+            )
+        if cursor:
+            name, last_id = decode_cursor(cursor, get_settings().secret, 2)
+            query = query.where((User.name > name) | ((User.name == name) & (User.id > last_id)))
+        rows = await query.order_by(User.name, User.id).limit(limit + 1)
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor([rows[-1]["name"], rows[-1]["id"]], get_settings().secret)
+        return AccountPage(items=[_account_out(r) for r in rows], next_cursor=next_cursor)
+
+    @patch("/people/{person_id:int}", operation_id="updateAccount", opt={"role": "admin"})
+    async def update(self, person_id: RowId, data: JSONBody[AccountPatch]) -> Account:
+        """Change the role, or disable (their sessions and push devices end at once) or enable someone.
+
+        The last active admin can be neither demoted nor disabled.
+        """
+        return _account_out(await lifecycle.update_account(person_id, role=data.role, disabled=data.disabled))
+
+    @post("/people/{person_id:int}/password-reset", operation_id="createPasswordReset", opt={"role": "admin"},
+          status_code=HTTP_201_CREATED)
+    async def reset(self, request: Request, person_id: RowId) -> ResetOut:
+        """A one-time link (valid a day) for this person to choose a new password; hand it over yourself."""
+        token, row = await lifecycle.create_reset(person_id, viewer_of(request).id)
+        return ResetOut(token=token, url=lifecycle.reset_url(token), expires_at=row["expires_at"])
+
+    @get("/invites", operation_id="listInvites", opt={"role": "admin"})
+    async def invites(self) -> list[OpenInvite]:
+        """The invitations that can still be used, newest first."""
+        return [
+            OpenInvite(
+                id=r["id"], role=r["role"], email=r["email"], created_at=r["created_at"], expires_at=r["expires_at"],
+                created_by=r["created_by_name"],
+            )
+            for r in await services.open_invites()
+        ]
+
+    @delete("/invites/{invite_id:int}", operation_id="revokeInvite", opt={"role": "admin"},
+            status_code=HTTP_204_NO_CONTENT)
+    async def revoke(self, invite_id: RowId) -> None:
+        """Withdraw an invitation: its link then says so."""
+        await services.revoke_invite(invite_id)
+
+
+_ACCOUNT_COLUMNS = (
+    User.id, User.name, User.email, User.role, User.disabled, User.title, User.department, User.created_at,
+)

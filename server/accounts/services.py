@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -18,17 +19,24 @@ from litestar.exceptions import (
 from server.accounts.languages import from_accept_language
 from server.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from server.accounts.schemas import Me, Person, ProfilePatch
-from server.accounts.tables import ROLES, Invite, User
+from server.accounts.tables import INVITE, ROLES, SETUP, Invite, User
 from server.lib.text import clean_text
 from server.lib.tokens import new_token, token_hash
 
 __all__ = [
     "create_user", "authenticate", "person_out", "me_out", "update_profile", "default_language", "create_invite",
-    "invite_info", "accept_invite", "setup_link_if_empty", "normalise_email", "TooManyAttempts", "Gone",
+    "invite_info", "accept_invite", "open_invites", "revoke_invite", "setup_link_if_empty", "admin_exists",
+    "normalise_email", "check_password", "TooManyAttempts", "Gone", "SETUP_HOURS",
 ]
+
+log = logging.getLogger("hallway.accounts")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROFILE_LIMITS = {"name": 100, "title": 100, "department": 100, "location": 100, "bio": 1000}
+
+
+# How long the first-admin link lives; a start after it expired prints a new one.
+SETUP_HOURS = 24
 
 
 class Gone(ClientException):
@@ -125,15 +133,45 @@ async def default_language(user: dict, accept_language: str | None) -> dict:
     return await User.select().where(User.id == user["id"]).first()
 
 
-async def create_invite(role: str, email: str, days: int, created_by: int | None) -> tuple[str, dict]:
+async def create_invite(
+    role: str, email: str, days: int, created_by: int | None, kind: str = INVITE, hours: int = 0
+) -> tuple[str, dict]:
     """A new invitation; returns the token (shown once) and the row."""
     email = normalise_email(email) if email.strip() else ""
     token = new_token()
-    expires = datetime.now(timezone.utc) + timedelta(days=days)
+    expires = datetime.now(timezone.utc) + timedelta(days=days, hours=hours)
     rows = await Invite.insert(
-        Invite(token_hash=token_hash(token), role=role, email=email, created_by=created_by, expires_at=expires)
+        Invite(token_hash=token_hash(token), kind=kind, role=role, email=email, created_by=created_by, expires_at=expires)
     ).returning(*Invite.all_columns())
     return token, rows[0]
+
+
+async def open_invites() -> list[dict]:
+    """Invitations admins made that can still be used, newest first, with their maker's name."""
+    return await Invite.select(
+        Invite.id, Invite.role, Invite.email, Invite.created_at, Invite.expires_at,
+        Invite.created_by.name.as_alias("created_by_name"),
+    ).where(
+        (Invite.kind == INVITE) & Invite.used_at.is_null() & Invite.revoked_at.is_null()
+        & (Invite.expires_at > datetime.now(timezone.utc))
+    ).order_by(Invite.created_at, ascending=False).order_by(Invite.id, ascending=False).limit(500)
+
+
+async def revoke_invite(invite_id: int) -> None:
+    """Withdraw an unused invitation: its link then says so."""
+    revoked = await Invite.update({Invite.revoked_at: datetime.now(timezone.utc)}).where(
+        (Invite.id == invite_id) & (Invite.kind == INVITE) & Invite.used_at.is_null() & Invite.revoked_at.is_null()
+    ).returning(Invite.id)
+    if not revoked:
+        raise NotFoundException("There is no open invitation with this id: it was used, withdrawn or never existed.")
+
+
+async def admin_exists() -> bool:
+    """Whether any admin account exists, disabled or not (a disabled one can be enabled again)."""
+    return await User.exists().where(User.role == "admin")
+
+
+_HAS_ADMIN = "Hallway already has an administrator. Please sign in, or ask an administrator for an invitation."
 
 
 async def invite_info(token: str) -> dict:
@@ -143,8 +181,12 @@ async def invite_info(token: str) -> dict:
         raise NotFoundException("This invitation link is not valid. Please ask for a new one.")
     if row["used_at"] is not None:
         raise Gone("This invitation has already been used. Please sign in, or ask for a new one.")
+    if row["revoked_at"] is not None:
+        raise Gone("This invitation has been withdrawn. Please ask for a new one.")
     if row["expires_at"] <= datetime.now(timezone.utc):
         raise Gone("This invitation has expired. Please ask for a new one.")
+    if row["kind"] == SETUP and await admin_exists():
+        raise Gone(_HAS_ADMIN)
     return row
 
 
@@ -164,6 +206,10 @@ async def accept_invite(token: str, name: str, email: str, password: str) -> dic
         ).returning(Invite.id)
         if not claimed:
             raise Gone("This invitation has already been used. Please sign in, or ask for a new one.")
+        # Checked again where it counts, inside the transaction: an admin made since invite_info
+        # (by the CLI, another setup link) ends the setup link.
+        if invite["kind"] == SETUP and await admin_exists():
+            raise Gone(_HAS_ADMIN)
         if await User.exists().where(User.email == email):
             raise ClientException("An account with this email already exists. Please sign in.", status_code=409)
         name = clean_text(name, field="name", max_length=100, required=True)
@@ -175,8 +221,24 @@ async def accept_invite(token: str, name: str, email: str, password: str) -> dic
 
 
 async def setup_link_if_empty(public_url: str) -> str | None:
-    """On an instance with no accounts, a one-time link that makes the first admin."""
-    if await User.count() > 0:
+    """While no admin exists, a one-time link that makes the first one; None when an admin exists
+    or a setup link made earlier is still valid (each start would otherwise add one more).
+
+    The link is printed where the operator sees it, i.e. in logs others may read: it dies the
+    moment any admin exists (invite_info, accept_invite), and lives a day at most.
+    """
+    if await admin_exists():
         return None
-    token, _ = await create_invite("admin", "", 7, None)
+    now = datetime.now(timezone.utc)
+    live = await Invite.select(Invite.created_at, Invite.expires_at).where(
+        (Invite.kind == SETUP) & Invite.used_at.is_null() & Invite.revoked_at.is_null() & (Invite.expires_at > now)
+    ).order_by(Invite.expires_at, ascending=False).first()
+    if live is not None:
+        log.warning(
+            "No admin yet. The setup link printed at a start on %s is still valid until %s; without it, "
+            "make the first admin with `hallway user add EMAIL --name NAME --role admin`.",
+            live["created_at"].isoformat(timespec="minutes"), live["expires_at"].isoformat(timespec="minutes"),
+        )
+        return None
+    token, _ = await create_invite("admin", "", 0, None, kind=SETUP, hours=SETUP_HOURS)
     return f"{public_url}/#/join/{token}"

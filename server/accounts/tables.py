@@ -5,7 +5,7 @@ from piccolo.columns import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-__all__ = ["User", "Session", "Invite", "ROLES"]
+__all__ = ["User", "Session", "Invite", "PasswordReset", "ROLES", "INVITE", "SETUP"]
 
 # Ordered by power: a role may do everything the roles before it may.
 ROLES = ("member", "moderator", "admin")
@@ -34,8 +34,13 @@ class Session(Table, tablename="sessions"):
     expires_at = Timestamptz()
 
 
+# An invitation made by an admin, or the link that makes the first admin (valid while there is none).
+INVITE, SETUP = "invite", "setup"
+
+
 class Invite(Table, tablename="invites"):
     token_hash = Varchar(length=64, unique=True, index=True)
+    kind = Varchar(length=16, default=INVITE)
     role = Varchar(length=16, default="member")
     email = Varchar(length=254, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
@@ -43,3 +48,15 @@ class Invite(Table, tablename="invites"):
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
     used_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table, tablename="password_resets"):
+    """A one-time link an admin made for someone to choose a new password (never the admin's choice)."""
+
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)

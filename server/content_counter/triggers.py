@@ -38,6 +38,7 @@ NEVER_CACHED = {
     "notifications": "the notification list, read fresh by its own route",
     "notification_preferences": "read when notifying, never by a cached answer",
     "invites": "read only when someone signs up with one",
+    "password_resets": "read only when someone opens or uses a reset link",
     "mentions": "read for notifications; the feed shows the text that holds the @name",
 }
 

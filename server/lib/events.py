@@ -19,7 +19,7 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-__all__ = ["POST_PUBLISHED", "EVENTS", "Listener", "listen", "unlisten", "listeners", "clear", "emit", "transaction"]
+__all__ = ["POST_PUBLISHED", "SESSIONS_ENDED", "EVENTS", "Listener", "listen", "unlisten", "listeners", "clear", "emit", "transaction"]
 
 log = logging.getLogger("hallway.events")
 
@@ -27,7 +27,10 @@ Listener = Callable[..., Awaitable[None]]
 
 # A post became visible (posts/states.py); listeners get post_id=.
 POST_PUBLISHED = "post_published"
-EVENTS = (POST_PUBLISHED,)
+# Every session of a person ended at once: disabled, or signed out everywhere (accounts/lifecycle.py);
+# listeners get user_id=.
+SESSIONS_ENDED = "sessions_ended"
+EVENTS = (POST_PUBLISHED, SESSIONS_ENDED)
 
 _in_transaction: dict[str, list[Listener]] = {}
 _after_commit: dict[str, list[Listener]] = {}

@@ -14,7 +14,7 @@ from tests.support import need
 
 pytestmark = pytest.mark.browser
 
-SCREENS = ["sign-in", "feed", "composer", "videos", "people", "profile", "post"]
+SCREENS = ["sign-in", "feed", "composer", "videos", "people", "profile", "post", "accounts"]
 NARROW = {"width": 320, "height": 640}
 LANDSCAPE = {"width": 844, "height": 390}
 
@@ -34,7 +34,7 @@ def open_screen(page: Page, screen: str, clip: dict) -> None:
     hashes = {
         "feed": ("#/feed", "Feed"), "composer": ("#/new", "New post"), "videos": ("#/videos", "Videos"),
         "people": (f"#/people/{clip['author']['id']}", clip["author"]["name"]), "profile": ("#/profile", "Profile"),
-        "post": (f"#/post/{clip['id']}", None),
+        "post": (f"#/post/{clip['id']}", None), "accounts": ("#/accounts", "People"),
     }
     target, heading = hashes[screen]
     page.evaluate("hash => { location.hash = hash; }", target)
@@ -44,6 +44,8 @@ def open_screen(page: Page, screen: str, clip: dict) -> None:
         expect(page.locator(".clip[data-active]")).to_be_visible()
     if screen == "post":
         expect(page.get_by_role("article").first).to_be_visible()
+    if screen == "accounts":
+        expect(page.get_by_role("button", name="Reset password").first).to_be_visible()
     page.wait_for_load_state("networkidle")
 
 

@@ -12,11 +12,12 @@ test('routes with an id, decoded', () => {
   assert.deepEqual(parseRoute('#/people/12'), { name: 'people', id: '12' });
   assert.deepEqual(parseRoute('#/post/7'), { name: 'post', id: '7' });
   assert.deepEqual(parseRoute('#/join/abc-DEF_123'), { name: 'join', id: 'abc-DEF_123' });
+  assert.deepEqual(parseRoute('#/reset/abc-DEF_123'), { name: 'reset', id: 'abc-DEF_123' });
   assert.deepEqual(parseRoute('#/tag/Qualit%C3%A4t'), { name: 'tag', id: 'Qualität' });
 });
 
 test('unknown, empty or malformed routes fall back to the feed', () => {
-  for (const hash of ['', '#', '#/', '#/nope', '#/people', '#/people/', '#/feed/3', '#/tag/%E0%A4%A']) {
+  for (const hash of ['', '#', '#/', '#/nope', '#/people', '#/people/', '#/feed/3', '#/tag/%E0%A4%A', '#/reset', '#/accounts/3']) {
     assert.deepEqual(parseRoute(hash), { name: 'feed' }, hash);
   }
 });
@@ -32,7 +33,11 @@ test('navigation tab of a route', () => {
   assert.equal(navTab({ name: 'post', id: '1' }), 'feed');
   assert.equal(navTab({ name: 'people', id: '1' }), null);
   assert.ok(PUBLIC_ROUTES.has('join'));
+  assert.ok(PUBLIC_ROUTES.has('reset')); // someone who forgot their password is signed out
   assert.ok(!PUBLIC_ROUTES.has('feed'));
+  assert.ok(!PUBLIC_ROUTES.has('accounts'));
+  assert.deepEqual(parseRoute('#/accounts'), { name: 'accounts' });
+  assert.equal(navTab({ name: 'accounts' }), 'profile'); // the admins' People screen is opened from the profile
 });
 
 test('routeQuery reads the query of a hash route', async () => {

@@ -19,6 +19,8 @@ PUBLIC = {
     ("DELETE", "/api/session"),  # sign out is harmless without a session
     ("GET", "/api/invites/{token:str}"),
     ("POST", "/api/invites/{token:str}/accept"),
+    ("GET", "/api/password-resets/{token:str}"),  # an admin's one-time reset link: the token is the key
+    ("POST", "/api/password-resets/{token:str}"),
     ("OPTIONS", "/api/uploads"),  # tus discovery; reveals no upload
 }
 SKIP_METHODS = {"OPTIONS", "HEAD"}

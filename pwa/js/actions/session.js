@@ -40,6 +40,14 @@ export async function signOut() {
   }
 }
 
+/** End every session on the server (a lost phone), this one too; then forget everything here. */
+export async function signOutEverywhere() {
+  await api.signOutEverywhere();
+  await forget();
+}
+
+export const changeMyPassword = (currentPassword, newPassword) => api.changePassword(currentPassword, newPassword);
+
 /** A 401 from any request: the session is gone. */
 export async function sessionExpired() {
   if (!store.get().me) return;

@@ -1,8 +1,8 @@
 // Hash routes, so the service worker caches a single shell (index.html).
 
-export const PUBLIC_ROUTES = new Set(['join']);
-const SIMPLE = new Set(['feed', 'videos', 'new', 'notifications', 'profile', 'announce', 'search']);
-const WITH_ID = new Set(['people', 'post', 'join', 'tag', 'mention', 'stats', 'search']);
+export const PUBLIC_ROUTES = new Set(['join', 'reset']);
+const SIMPLE = new Set(['feed', 'videos', 'new', 'notifications', 'profile', 'announce', 'search', 'accounts']);
+const WITH_ID = new Set(['people', 'post', 'join', 'reset', 'tag', 'mention', 'stats', 'search']);
 
 /** Parse "#/people/12" into {name: 'people', id: '12'}; anything unknown is the feed. */
 export function parseRoute(hash) {
@@ -36,6 +36,7 @@ export function routeHash(name, id) {
 
 /** Which bottom-navigation tab a route belongs to (null: none is current). */
 export function navTab(route) {
+  if (route.name === 'accounts') return 'profile'; // opened from the profile
   if (SIMPLE.has(route.name)) return route.name;
   if (route.name === 'post' || route.name === 'tag' || route.name === 'mention') return 'feed';
   return null;

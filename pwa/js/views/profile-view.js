@@ -1,7 +1,8 @@
-// Own profile: the form, the language, sign out, for admins "Invite a colleague", and the kudos
-// received (as a colleague sees them on one's profile page).
+// Own profile: the form, the language, the password, sign out (here or everywhere), for admins
+// "Invite a colleague" and the People screen, and the kudos received (as a colleague sees them on
+// one's profile page).
 import { saveProfile, changeLanguage, createInviteLink } from '../actions/profile.js';
-import { signOut } from '../actions/session.js';
+import { signOut, signOutEverywhere, changeMyPassword } from '../actions/session.js';
 import { copyText } from '../actions/posts.js';
 import { store } from '../actions/app-state.js';
 import { parseTags, formatTags } from '../lib/compose.js';
@@ -13,6 +14,8 @@ import { el, field, append } from '../components/dom.js';
 import { PersonCard } from '../components/person-card.js';
 import { showToast } from '../components/toast.js';
 import { PushSettings } from '../components/push-settings.js';
+import { confirmDialog } from '../components/confirm-dialog.js';
+import { MIN_PASSWORD } from './join-view.js';
 
 const ROLES = ['member', 'moderator', 'admin'];
 
@@ -60,6 +63,37 @@ function languageForm() {
     changeLanguage(select.input.value).catch((err) => showToast(errorMessage(err, t)));
   });
   return el('div', { class: 'card form' }, select.wrap);
+}
+
+function passwordForm() {
+  // The email, for the browser's password manager to file the new password under.
+  const email = el('input', { type: 'email', name: 'email', autocomplete: 'username', value: store.get().me?.email || '', hidden: true, readonly: true });
+  const current = field({ label: t('password.current'), type: 'password', name: 'current-password', autocomplete: 'current-password', required: true });
+  const next = field({ label: t('password.new'), hint: t('join.passwordHint'), type: 'password', name: 'new-password', autocomplete: 'new-password', required: true, minlength: String(MIN_PASSWORD) });
+  const alert = el('p', { class: 'form-error', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'btn primary' }, t('password.submit'));
+  async function onSubmit(event) {
+    event.preventDefault();
+    alert.textContent = '';
+    if ([...next.input.value].length < MIN_PASSWORD) {
+      alert.textContent = t('join.tooShort');
+      next.input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await changeMyPassword(current.input.value, next.input.value);
+      current.input.value = '';
+      next.input.value = '';
+      showToast(t('password.changed'));
+    } catch (err) {
+      alert.textContent = errorMessage(err, t);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return el('form', { class: 'card form', onsubmit: onSubmit, novalidate: true },
+    el('h2', { class: 'section-title' }, t('password.title')), email, current.wrap, next.wrap, alert, submit);
 }
 
 function inviteForm() {
@@ -115,6 +149,23 @@ export function ProfileView(main, ctx) {
       }
     },
   }, t('profile.signOut'));
+  const everywhereButton = el('button', {
+    type: 'button', class: 'btn wide',
+    onclick: async () => {
+      const sure = await confirmDialog({
+        message: t('password.confirmEverywhere'), confirm: t('password.everywhere'), cancel: t('password.cancel'),
+      });
+      if (!sure) return;
+      everywhereButton.disabled = true;
+      history.replaceState(null, '', routeHash('feed')); // the next person starts at the feed
+      try {
+        await signOutEverywhere();
+      } catch (err) {
+        everywhereButton.disabled = false;
+        showToast(errorMessage(err, t));
+      }
+    },
+  }, t('password.everywhere'));
   const card = PersonCard(el('section', { class: 'card profile-card' }), me);
   const kudosHeading = el('h2', { class: 'section-title', hidden: true });
   const kudosHolder = el('section', { class: 'feed' });
@@ -129,8 +180,13 @@ export function ProfileView(main, ctx) {
     me.role === 'admin' || me.role === 'moderator'
       ? el('p', { class: 'card form' }, el('a', { class: 'btn', href: routeHash('announce') }, t('ann.new')))
       : null,
+    me.role === 'admin'
+      ? el('p', { class: 'card form' }, el('a', { class: 'btn', href: routeHash('accounts') }, t('accounts.title')))
+      : null,
     me.role === 'admin' ? inviteForm() : null,
-    el('div', { class: 'card form' }, signOutButton),
+    passwordForm(),
+    el('div', { class: 'card form' }, signOutButton, everywhereButton,
+      el('p', { class: 'hint' }, t('password.everywhereHint'))),
     kudosHeading,
     kudosHolder,
   ]);

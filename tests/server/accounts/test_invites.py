@@ -82,3 +82,51 @@ async def test_profile_edit_checks_lengths_and_control_characters(member_client)
     assert "control characters" in bad.json()["detail"]
     long = await member_client.patch("/api/me", json={"bio": "x" * 5000})
     assert long.status_code == 400
+
+
+async def _join(guest, token: str, email: str):
+    return await guest.post(f"/api/invites/{token}/accept", json={"name": "Eve", "email": email, "password": "long enough pw"})
+
+
+async def test_the_setup_link_dies_the_moment_an_admin_exists(engine, clients, users):
+    """The link printed at start sits in the server's log; once the operator made an admin some
+    other way (`hallway user add … --role admin`), whoever reads that log must not become one."""
+    link = await setup_link_if_empty("http://hallway.test")
+    token = link.rsplit("/", 1)[1]
+    await users.create("admin")
+    guest = await clients.anonymous()
+    info = await guest.get(f"/api/invites/{token}")
+    assert info.status_code == 410
+    assert "already has an administrator" in info.json()["detail"]
+    joined = await _join(guest, token, "eve@example.com")
+    assert joined.status_code == 410
+    assert await User.count().where(User.email == "eve@example.com") == 0
+
+
+async def test_a_restart_mints_no_second_setup_link_while_one_is_valid(engine, caplog):
+    assert await setup_link_if_empty("http://hallway.test")
+    # The web process starts again (or a second one starts beside it): no second live link.
+    assert await setup_link_if_empty("http://hallway.test") is None
+    assert "still valid until" in caplog.text
+    assert await Invite.count().where(Invite.kind == "setup") == 1
+
+
+async def test_a_restart_after_the_setup_link_expired_makes_a_new_one(engine):
+    assert await setup_link_if_empty("http://hallway.test")
+    await Invite.update({Invite.expires_at: datetime.now(timezone.utc) - timedelta(minutes=1)}).where(Invite.id > 0)
+    assert await setup_link_if_empty("http://hallway.test")
+
+
+async def test_members_but_no_admin_still_get_a_setup_link(engine, users, clients):
+    """Members made with `hallway user add` first: the instance still needs its first admin."""
+    await users.create("member")
+    link = await setup_link_if_empty("http://hallway.test")
+    joined = await _join(await clients.anonymous(), link.rsplit("/", 1)[1], "first@example.com")
+    assert joined.status_code == 201 and joined.json()["role"] == "admin"
+
+
+async def test_an_admin_invite_is_not_a_setup_link(admin_client, clients, users):
+    """An admin may invite a second admin; that link keeps working although admins exist."""
+    token = (await admin_client.post("/api/invites", json={"role": "admin"})).json()["token"]
+    joined = await _join(await clients.anonymous(), token, "second-admin@example.com")
+    assert joined.status_code == 201 and joined.json()["role"] == "admin"
