@@ -13,6 +13,8 @@ from litestar.di import NamedDependency
 from litestar.exceptions import TooManyRequestsException
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from server.accounts.sessions import COOKIE, viewer_for_token
+from server.lib.cookies import cookie_value
 from server.lib.guards import Viewer, viewer_of
 from server.live.channels import CHANNEL
 from server.posts import visibility
@@ -52,7 +54,9 @@ def _release(viewer_id: int, ticket: _Ticket) -> None:
             _open.pop(viewer_id, None)
 
 
-async def _events(channels: ChannelsPlugin, viewer: Viewer, ticket: _Ticket) -> AsyncIterator[ServerSentEventMessage]:
+async def _events(
+    channels: ChannelsPlugin, viewer: Viewer, token: str, ticket: _Ticket
+) -> AsyncIterator[ServerSentEventMessage]:
     subscriber = await channels.subscribe(CHANNEL)
     events = subscriber.iter_events()
     pending: asyncio.Future | None = None
@@ -63,6 +67,9 @@ async def _events(channels: ChannelsPlugin, viewer: Viewer, ticket: _Ticket) -> 
             pending = pending or asyncio.ensure_future(anext(events))
             done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE)
             if not done:
+                # A session ended meanwhile (signed out, disabled, in any process): the stream ends too.
+                if await viewer_for_token(token) is None:
+                    return
                 yield ServerSentEventMessage(data=None, comment="keep-alive")
                 continue
             data, pending = pending.result(), None
@@ -85,4 +92,5 @@ async def _events(channels: ChannelsPlugin, viewer: Viewer, ticket: _Ticket) -> 
 async def live(request: Request, channels: NamedDependency[ChannelsPlugin]) -> ServerSentEvent:
     """Events `post` ({type, id, author_id}) as colleagues publish posts the viewer may see; a comment line every 25 s."""
     viewer = viewer_of(request)
-    return ServerSentEvent(_events(channels, viewer, _take_ticket(viewer.id)))
+    token = cookie_value(request.scope, COOKIE) or ""
+    return ServerSentEvent(_events(channels, viewer, token, _take_ticket(viewer.id)))

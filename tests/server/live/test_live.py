@@ -25,6 +25,7 @@ class SSEStream:
         self.status: int | None = None
         self.headers: dict[str, str] = {}
         self._disconnect = asyncio.Event()
+        self.ended = asyncio.Event()
         self._buffer = ""
         self.task: asyncio.Task | None = None
 
@@ -51,6 +52,8 @@ class SSEStream:
                 self.headers = {k.decode().lower(): v.decode() for k, v in message["headers"]}
             elif message["type"] == "http.response.body":
                 await self.chunks.put(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self.ended.set()  # the server finished the response (a real server then drops the connection)
 
         self.task = asyncio.create_task(self.app(scope, receive, send))
 
@@ -198,3 +201,18 @@ async def test_one_person_may_hold_only_a_few_streams(app, clients, users):
         assert again.status == 200
         for stream in [*streams, again]:
             await stream.close()
+
+
+async def test_a_disabled_persons_stream_ends_at_the_next_keep_alive(app, clients, users, admin_client, monkeypatch):
+    monkeypatch.setattr("server.live.controllers.KEEPALIVE", 0.2)
+    reader = await users.create("member", "Rui Reader")
+    reader_client = await clients.signed_in(reader)
+    async with app.lifespan():
+        stream = SSEStream(app, dict(reader_client.cookies))
+        await stream.open()
+        await stream.next_message()
+        assert ": keep-alive" in await stream.next_message()
+        response = await admin_client.patch(f"/api/admin/people/{reader['id']}", json={"disabled": True})
+        assert response.status_code == 200, response.text
+        await asyncio.wait_for(stream.ended.wait(), TIMEOUT)  # the response ended: no more posts reach them
+        await stream.close()
