@@ -33,6 +33,8 @@ LISTENERS = (
     (events.POST_PUBLISHED, announcement_listeners.enqueue_audience, False),
     (events.POST_PUBLISHED, live_listeners.after_publish, True),
     (events.SESSIONS_ENDED, push_listeners.forget_devices, False),
+    (events.POST_DELETED, social_listeners.cancel_followers, False),
+    (events.POST_DELETED, announcement_listeners.cancel_jobs, False),
 )
 
 # (kind, handler, what to do when it failed for good). Each handler declares its time limit and tries.

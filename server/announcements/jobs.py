@@ -18,7 +18,7 @@ from server.announcements.notify import headline, notify
 from server.announcements.tables import Announcement
 from server.jobs.registry import job
 from server.notifications.messages import Message
-from server.posts import attachments, states
+from server.posts import attachments, fence, states
 from server.posts.tables import Post
 
 __all__ = ["notify_audience", "publish_scheduled", "publish_due_posts", "SWEEP_EVERY"]
@@ -36,7 +36,7 @@ async def notify_audience(payload: dict[str, Any]) -> None:
     row = await Post.select(
         Post.id, Post.body, Post.status, Post.must_read, Post.audience, Post.author.id.as_alias("author_id"),
         Post.author.name.as_alias("author_name"),
-    ).where(Post.id == post_id).first()
+    ).where(fence.post_where(payload)).first()
     if row is None or row["status"] != states.PUBLISHED:  # deleted meanwhile
         return
     people = await audience.members(row["audience"], exclude=row["author_id"])
@@ -52,7 +52,7 @@ async def notify_audience(payload: dict[str, Any]) -> None:
 @job(timeout=300, tries=5, backoff=5)
 async def publish_scheduled(payload: dict) -> None:
     """Publish one scheduled post; nothing when it is gone, already out, or its video is not ready."""
-    await states.publish_due(int(payload["post_id"]))
+    await states.publish_due(int(payload["post_id"]), created_at=fence.created_at(payload))
 
 
 async def publish_due_posts(now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
 from server.notifications.messages import Message
-from server.posts import states, visibility
+from server.posts import fence, states, visibility
 from server.posts.schemas import NewPost
 from server.posts.services import MAX_BODY, create_post, get_post
 from server.posts.tables import PostMedia
@@ -84,7 +84,7 @@ async def create_announcement(viewer: Viewer, data: NewAnnouncement) -> dict:
             await AudienceTarget.insert(*rows)
         if publish_at is not None:
             # On time when a worker is up; the sweep in jobs.py catches up when none was.
-            await enqueue(PUBLISH_JOB, {"post_id": post_id}, unique_key=f"{PUBLISH_JOB}:{post_id}", run_at=publish_at)
+            await enqueue(PUBLISH_JOB, await fence.payload(post_id), unique_key=f"{PUBLISH_JOB}:{post_id}", run_at=publish_at)
 
     row = await create_post(
         viewer, NewPost(body=body, upload_ids=data.upload_ids, alt_texts=data.alt_texts), fields=fields, prepare=prepare

@@ -13,7 +13,9 @@ from server.db import is_postgres
 from server.jobs.tables import Job
 from server.jobs.wakeup import notify_sql
 
-__all__ = ["JobSpec", "enqueue", "claim", "renew", "complete", "retry_or_fail", "WORKER_ID", "Claimed", "LeaseLost"]
+__all__ = [
+    "JobSpec", "enqueue", "cancel", "claim", "renew", "complete", "retry_or_fail", "WORKER_ID", "Claimed", "LeaseLost",
+]
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -52,6 +54,15 @@ async def enqueue(kind: str, payload: dict[str, Any], *, unique_key: str | None 
     if is_postgres(Job._meta.db):
         # Idle workers LISTEN (server/jobs/wakeup.py); inside a transaction this arrives at commit.
         await Job.raw(notify_sql())
+
+
+async def cancel(unique_key: str) -> bool:
+    """Delete the job waiting under this key, if any; True when there was one.
+
+    A job already running is left to finish: its handler checks that its subject still exists.
+    """
+    deleted = await Job.delete().where((Job.unique_key == unique_key) & (Job.status == "queued")).returning(Job.id)
+    return bool(deleted)
 
 
 async def claim(lease: float) -> Claimed | None:

@@ -19,7 +19,10 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-__all__ = ["POST_PUBLISHED", "SESSIONS_ENDED", "EVENTS", "Listener", "listen", "unlisten", "listeners", "clear", "emit", "transaction"]
+__all__ = [
+    "POST_PUBLISHED", "SESSIONS_ENDED", "POST_DELETED", "EVENTS", "Listener", "listen", "unlisten", "listeners", "clear", "emit",
+    "transaction",
+]
 
 log = logging.getLogger("hallway.events")
 
@@ -30,7 +33,9 @@ POST_PUBLISHED = "post_published"
 # Every session of a person ended at once: disabled, or signed out everywhere (accounts/lifecycle.py);
 # listeners get user_id=.
 SESSIONS_ENDED = "sessions_ended"
-EVENTS = (POST_PUBLISHED, SESSIONS_ENDED)
+# A post is being deleted (posts/services.py), its row still there; listeners get post_id=.
+POST_DELETED = "post_deleted"
+EVENTS = (POST_PUBLISHED, SESSIONS_ENDED, POST_DELETED)
 
 _in_transaction: dict[str, list[Listener]] = {}
 _after_commit: dict[str, list[Listener]] = {}

@@ -4,7 +4,8 @@ A video that is already H.264/AAC is remuxed with +faststart and published withi
 other large enough video (HEVC, VP9, 10-bit) gets one quick light rendition first (media decides,
 `fast_start=True` either way). The full transcode follows and replaces it. Safe to run twice: finished items are skipped.
 A file media rejects ends the job at once (Permanent); crashes are retried; either way
-`gave_up` tells the author.
+`gave_up` tells the author. A post deleted meanwhile stops the job at its next write, which
+only ever touches the post it was queued for (posts/fence.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import media
 from server.jobs.registry import Permanent, job
-from server.posts import states
+from server.posts import fence, states
 from server.posts.attachments import originals_dir, sentence
 from server.posts.tables import Post, PostMedia
 from server.settings import get_settings
@@ -33,35 +34,42 @@ GAVE_UP = "We could not process this file. Please try again."
 READY, FAILED = "ready", "failed"
 
 
+class _Gone(Exception):
+    """The job's post was deleted meanwhile (posts/fence.py): stop, nothing of it is kept."""
+
+
 @job(timeout=1800, tries=4, backoff=15)
 async def process_post(payload: dict[str, Any]) -> None:
     post_id = int(payload["post_id"])
-    post = await Post.select(Post.kind, Post.status, Post.publish_at).where(Post.id == post_id).first()
+    post = await Post.select(Post.kind, Post.status, Post.publish_at).where(fence.post_where(payload)).first()
     # Scheduled: an announcement whose fast start went out before its time; its renditions are still owed.
     if post is None or post["status"] not in (states.PROCESSING, states.PUBLISHED, states.SCHEDULED):
         return  # deleted, or failed meanwhile: nothing left to do
     items = await PostMedia.select().where(PostMedia.post == post_id).order_by(PostMedia.position).output(load_json=True)
-    for number, item in enumerate(items, start=1):
-        try:
-            if item["kind"] == "video":
-                await _video(post_id, post["status"] == states.PROCESSING and not _later(post["publish_at"]), item)
-            elif item["status"] != READY:
-                await _store(post_id, item, *await _run(item, fast_start=False))
-        except media.MediaError as exc:
-            reason = sentence(exc.reason) if post["kind"] == "video" else f"Photo {number}: {sentence(exc.reason)}"
-            # The post fails in gave_up, once the worker has closed this job: a Retry clicked the
-            # moment the author sees "failed" must find no live job holding the unique key.
-            await _failed(item["id"], reason)
-            raise Permanent(reason) from None
-    await states.publish(post_id)
-    await _drop_originals(post_id)
+    try:
+        for number, item in enumerate(items, start=1):
+            try:
+                if item["kind"] == "video":
+                    await _video(payload, post["status"] == states.PROCESSING and not _later(post["publish_at"]), item)
+                elif item["status"] != READY:
+                    await _store(payload, item, *await _run(item, fast_start=False))
+            except media.MediaError as exc:
+                reason = sentence(exc.reason) if post["kind"] == "video" else f"Photo {number}: {sentence(exc.reason)}"
+                # The post fails in gave_up, once the worker has closed this job: a Retry clicked the
+                # moment the author sees "failed" must find no live job holding the unique key.
+                await _failed(payload, item["id"], reason)
+                raise Permanent(reason) from None
+        await states.publish(post_id, created_at=fence.created_at(payload))
+        await _drop_originals(payload)
+    except _Gone:
+        return
 
 
 def _later(publish_at: datetime | None) -> bool:
     return publish_at is not None and publish_at > datetime.now(timezone.utc)
 
 
-async def _video(post_id: int, fast_start: bool, item: dict) -> None:
+async def _video(payload: dict[str, Any], fast_start: bool, item: dict) -> None:
     """Fast start (remux or quick rendition) first when the post is waiting to be seen now, then the full transcode."""
     if item["status"] == READY and not item["fast_start"]:
         return
@@ -71,9 +79,9 @@ async def _video(post_id: int, fast_start: bool, item: dict) -> None:
         except media.NotEligible:
             pass
         else:
-            item = await _store(post_id, item, manifest, work)
-            await states.publish(post_id)
-    await _store(post_id, item, *await _run(item, fast_start=False))
+            item = await _store(payload, item, manifest, work)
+            await states.publish(int(payload["post_id"]), created_at=fence.created_at(payload))
+    await _store(payload, item, *await _run(item, fast_start=False))
 
 
 async def _run(item: dict, fast_start: bool) -> tuple[dict, Path]:
@@ -107,8 +115,9 @@ def _keys(item: dict) -> set[str]:
     return {e["key"] for e in item["renditions"] + item["variants"]} | ({item["poster"]} if item["poster"] else set())
 
 
-async def _store(post_id: int, item: dict, manifest: dict, work: Path) -> dict:
+async def _store(payload: dict[str, Any], item: dict, manifest: dict, work: Path) -> dict:
     """Store a manifest's files and swap them into the row; the outputs they replace are deleted."""
+    post_id = int(payload["post_id"])
     try:
         entries = {}
         for field, suffix in (("renditions", "mp4"), ("variants", "webp")):
@@ -127,24 +136,30 @@ async def _store(post_id: int, item: dict, manifest: dict, work: Path) -> dict:
         "fast_start": manifest["fast_start"], "error": "", **entries,
     }
     swapped = await PostMedia.update({getattr(PostMedia, k): v for k, v in values.items()}).where(
-        PostMedia.id == item["id"]
+        (PostMedia.id == item["id"]) & fence.media_where(payload)
     ).returning(PostMedia.id)
     new = {**item, **values}
     # The post was deleted meanwhile: what was just stored belongs to nobody.
     stale = _keys(new) if not swapped else _keys(item) - _keys(new)
     for key in stale:
         await get_storage().delete(key)
+    if not swapped:
+        raise _Gone
     return new
 
 
-async def _failed(media_id: int, reason: str) -> None:
+async def _failed(payload: dict[str, Any], media_id: int, reason: str) -> None:
     # A fast-start copy already playing stays; the item fails only if it never became ready.
-    await PostMedia.update({PostMedia.error: reason}).where(PostMedia.id == media_id)
-    await PostMedia.update({PostMedia.status: FAILED}).where((PostMedia.id == media_id) & (PostMedia.status != READY))
+    this = (PostMedia.id == media_id) & fence.media_where(payload)
+    await PostMedia.update({PostMedia.error: reason}).where(this)
+    await PostMedia.update({PostMedia.status: FAILED}).where(this & (PostMedia.status != READY))
 
 
-async def _drop_originals(post_id: int) -> None:
+async def _drop_originals(payload: dict[str, Any]) -> None:
     """Once every item has its final outputs, the uploaded files are no longer needed."""
+    post_id = int(payload["post_id"])
+    if not await fence.holds(payload):
+        return  # deleted meanwhile: delete_post removed them
     unfinished = await PostMedia.exists().where(
         (PostMedia.post == post_id) & ((PostMedia.status != READY) | (PostMedia.fast_start == True))  # noqa: E712
     )
@@ -158,13 +173,13 @@ async def gave_up(payload: dict[str, Any], error: str) -> None:
     """The job is over without success: the post fails with media's reason, or in general words after crashes."""
     post_id = int(payload["post_id"])
     rejected = await PostMedia.select(PostMedia.error).where(
-        (PostMedia.post == post_id) & (PostMedia.error != "")
+        fence.media_where(payload) & (PostMedia.error != "")
     ).order_by(PostMedia.position).first()
     reason = rejected["error"] if rejected else GAVE_UP
     # A post already playing its fast-start copy stays published (fail only changes a processing post).
-    if await states.fail(post_id, reason) and not rejected:
+    if await states.fail(post_id, reason, created_at=fence.created_at(payload)) and not rejected:
         await PostMedia.update({PostMedia.status: FAILED, PostMedia.error: GAVE_UP}).where(
-            (PostMedia.post == post_id) & (PostMedia.status != READY)
+            fence.media_where(payload) & (PostMedia.status != READY)
         )
     if not rejected:
         log.warning("process-post gave up", extra={"post_id": post_id, "error": error[-500:]})

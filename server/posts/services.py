@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 
-from server.jobs.queue import enqueue
+from server.jobs.queue import cancel, enqueue
 from server.accounts.names import name_mentions
 from server.lib import events
 from server.lib.guards import Viewer
 from server.lib.text import clean_text
-from server.posts import attachments, states, visibility
+from server.posts import attachments, fence, states, visibility
 from server.posts.schemas import Author, NewPost, PostOut
 from server.posts.tables import Post, PostMedia
 from server.uploads.services import discard_upload
@@ -74,7 +74,7 @@ async def with_media(rows: list[dict]) -> list[dict]:
 
 
 async def enqueue_processing(post_id: int) -> None:
-    await enqueue(PROCESS_JOB, {"post_id": post_id}, unique_key=f"{PROCESS_JOB}:{post_id}")
+    await enqueue(PROCESS_JOB, await fence.payload(post_id), unique_key=f"{PROCESS_JOB}:{post_id}")
 
 
 async def create_post(
@@ -150,7 +150,12 @@ async def delete_post(viewer: Viewer, post_id: int) -> None:
     row = await get_post(viewer, post_id)
     if row["author_id"] != viewer.id and not viewer.at_least("moderator"):
         raise PermissionDeniedException("Only the author or a moderator can delete this post.")
-    await Post.delete().where(Post.id == post_id)
+    # With the post go its waiting jobs (other domains' too, through the event); a job already
+    # running stops at its next write (posts/fence.py).
+    async with events.transaction(Post._meta.db):
+        await cancel(f"{PROCESS_JOB}:{post_id}")
+        await events.emit(events.POST_DELETED, post_id=post_id)
+        await Post.delete().where(Post.id == post_id)
     if row["kind"] != "text":
         # Inline: on local disk this is quick, and a job would need the rows just deleted.
         await attachments.remove_files(post_id)

@@ -9,7 +9,7 @@ from server.jobs.registry import job
 from server.notifications import services as notifications
 from server.notifications.messages import Message
 from server.notifications.tables import Notification
-from server.posts import attachments, states
+from server.posts import attachments, fence, states
 from server.posts.tables import Post
 from server.social.follows import followers_of
 
@@ -57,7 +57,7 @@ async def notify_followers(payload: dict[str, Any]) -> None:
     post = await Post.select(
         Post.id, Post.kind, Post.body, Post.status, Post.must_read, Post.audience,
         Post.author.id.as_alias("author_id"), Post.author.name.as_alias("author_name"),
-    ).where(Post.id == post_id).first()
+    ).where(fence.post_where(payload)).first()
     if post is None or post["status"] != states.PUBLISHED:
         return  # deleted, or not visible any more: nothing to say
     # Announcements (must-read or for an audience) are notified by server/announcements to

@@ -1,20 +1,22 @@
 """What publishing a post sets off here, inside the publishing transaction (server/wiring.py).
 
 Its #hashtags, @mentions and kudos are recorded and the few people named are told at once;
-the followers, who may be thousands, are told by a job queued here.
+the followers, who may be thousands, are told by a job queued here, and deleting the post
+takes that job with it while it waits.
 """
 
 from __future__ import annotations
 
-from server.jobs.queue import enqueue
+from server.jobs.queue import cancel, enqueue
 from server.notifications.messages import Message
+from server.posts import fence
 from server.posts.tables import Post
 from server.social import kudos, mentions, notify
 from server.social.parsing import plain_text
 from server.social.tables import Kudos
 from server.social.tags import record_tags
 
-__all__ = ["NOTIFY_FOLLOWERS_JOB", "record_tags_and_mentions", "enqueue_followers"]
+__all__ = ["NOTIFY_FOLLOWERS_JOB", "record_tags_and_mentions", "enqueue_followers", "cancel_followers"]
 
 # The kind's name is stored in queued rows of running instances: it stays as it is.
 NOTIFY_FOLLOWERS_JOB = "push-fanout"
@@ -38,4 +40,9 @@ async def record_tags_and_mentions(post_id: int) -> None:
 
 async def enqueue_followers(post_id: int) -> None:
     """One job per post tells the author's followers (server/social/jobs.py)."""
-    await enqueue(NOTIFY_FOLLOWERS_JOB, {"post_id": post_id}, unique_key=f"{NOTIFY_FOLLOWERS_JOB}:{post_id}")
+    await enqueue(NOTIFY_FOLLOWERS_JOB, await fence.payload(post_id), unique_key=f"{NOTIFY_FOLLOWERS_JOB}:{post_id}")
+
+
+async def cancel_followers(post_id: int) -> None:
+    """In the deleting transaction: nobody is told of a post that is gone."""
+    await cancel(f"{NOTIFY_FOLLOWERS_JOB}:{post_id}")

@@ -91,3 +91,38 @@ async def test_a_post_still_processing_waits_for_its_media_even_when_due(admin, 
     assert await states.publish(due) is True
     assert await states.publish(ahead) is False
     assert (await Post.select(Post.status).where(Post.id == ahead).first())["status"] == "scheduled"
+
+
+async def test_a_deleted_scheduled_announcement_takes_its_job_along_and_the_next_one_gets_its_own(admin_client, users, sent):
+    """The next announcement is published by its own job at its own time, never by the deleted one's."""
+    from server.jobs.tables import Job
+
+    await users.create(name="Reader")
+    gone = await announce(admin_client, "Cancelled", publish_at=later(hours=1))
+    assert (await admin_client.delete(f"/api/posts/{gone['id']}")).status_code == 204
+    assert await Job.count().where(Job.kind == "publish-announcement") == 0
+    kept = await announce(admin_client, "Moved to Friday", publish_at=later(hours=2))
+    assert kept["id"] != gone["id"]
+    [job] = await Job.select().where(Job.kind == "publish-announcement")
+    assert job["unique_key"] == f"publish-announcement:{kept['id']}"
+    assert abs(job["run_at"] - datetime.fromisoformat(kept["publish_at"])) < timedelta(seconds=1)
+
+
+async def test_a_publish_job_of_an_earlier_post_with_the_same_id_does_not_publish_the_new_one(admin_client, users, sent):
+    """A database whose ids went back (a restored backup): the job's fence, the post's created_at, holds;
+    the post is published by its own job or the sweep, never by another post's."""
+    from server.announcements.jobs import publish_due_posts
+    from server.jobs.tables import Job
+    from server.posts.tables import Post
+    from server.worker import run_one
+
+    await users.create(name="Reader")
+    post = await announce(admin_client, "Embargoed until noon", publish_at=later(hours=1))
+    earlier = (datetime.fromisoformat(post["created_at"]) - timedelta(days=1)).isoformat()
+    await Job.update({Job.payload: {"post_id": post["id"], "created_at": earlier}}).where(Job.kind == "publish-announcement")
+    await _due_now(post["id"])
+    while await run_one():
+        pass
+    assert (await Post.select(Post.status).where(Post.id == post["id"]).first())["status"] == "scheduled"
+    assert sent.calls == []
+    assert await publish_due_posts() == 1

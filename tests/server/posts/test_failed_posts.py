@@ -105,14 +105,14 @@ async def test_deleting_a_published_video_removes_its_files(member_client, clien
     assert (await colleague.get("/api/feed")).json()["items"] == []
 
 
-async def test_deleted_while_processing_the_job_stops_quietly(member_client, files):
+async def test_deleted_while_processing_its_waiting_job_goes_with_it(member_client, files):
     from server.settings import get_settings
 
     response = await member_client.post("/api/posts", json={"upload_ids": [await upload(member_client, files["h264"])]})
     post_id = response.json()["id"]
+    assert (await process_job())["status"] == "queued"
     assert (await member_client.delete(f"/api/posts/{post_id}")).status_code == 204
     assert not (get_settings().originals_dir / str(post_id)).exists()
-    assert await run_jobs() == 1
-    job = await process_job()
-    assert (job["status"], job["attempts"]) == ("done", 1)
+    assert await process_job() is None
+    assert await run_jobs() == 0
     assert post_files(post_id) == []
