@@ -138,10 +138,9 @@ async def _load(post_id: int) -> dict | None:
 
 
 async def get_post(viewer: Viewer, post_id: int) -> dict:
-    """A post the viewer may see, with its media: published ones in their audience, their own in any state."""
+    """A post the viewer may see (posts/visibility.may_see), with its media."""
     row = await _load(post_id)
-    privileged = row is not None and (row["author_id"] == viewer.id or viewer.at_least("moderator"))
-    if row is None or not privileged and (row["status"] != states.PUBLISHED or not visibility.in_audience(row["audience"], viewer)):
+    if row is None or not visibility.may_see(row, viewer):
         raise NotFoundException("This post does not exist or was deleted.")
     return row
 

@@ -1,5 +1,8 @@
 """Who may see a post: published posts for everyone, announcements only for their audience.
 
+Its author sees a post in any state, nobody else before it is published. Moderators moderate
+the whole company, so they may open any published post whatever its audience (their feed is a
+member's feed all the same); someone else's draft, failed or scheduled post stays its author's.
 An announcement's `audience` JSON is what its author chose ({} on ordinary posts: everyone);
 the casefolded `announcement_targets` rows let lists filter in SQL. Departments and locations
 match without regard to case or repeated spaces. Posts, announcements, social, feed, search and
@@ -14,6 +17,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from server.lib.guards import Viewer
+from server.posts.states import PUBLISHED
 
 __all__ = ["EVERYONE", "fold", "parse", "matches", "in_audience", "may_see", "visible_sql", "visible_to"]
 
@@ -46,11 +50,13 @@ def in_audience(audience: Any, viewer: Viewer) -> bool:
 
 
 def may_see(row: dict, viewer: Viewer) -> bool:
-    """A published post's row (with `author_id` or `author`, and `audience`): its author and
-    moderators see it whatever its audience, everyone else when they are in it."""
-    if row.get("author_id", row.get("author")) == viewer.id or viewer.at_least("moderator"):
+    """A post's row (with `author_id` or `author`, `status` and `audience`): its author sees it in
+    any state; once published, moderators whatever its audience, everyone else when they are in it."""
+    if row.get("author_id", row.get("author")) == viewer.id:
         return True
-    return in_audience(row.get("audience"), viewer)
+    if row.get("status") != PUBLISHED:
+        return False
+    return viewer.at_least("moderator") or in_audience(row.get("audience"), viewer)
 
 
 def visible_sql(viewer: Viewer) -> tuple[str, list]:
