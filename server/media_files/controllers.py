@@ -3,7 +3,10 @@
 Litestar's `File` and static router answer a Range request with the whole file, and iOS Safari
 will not play an MP4 then; so the range, the conditional headers and the streaming are ours.
 Only keys the server made are served (storage.local.valid_key), under the media directory;
-uploads and originals live elsewhere in HALLWAY_DATA and no key can reach them.
+uploads and originals live elsewhere in HALLWAY_DATA and no key can reach them. A key names its
+post (`p/{post id}/{digest}-{name}`, posts/jobs.py), so the same bytes in two posts are two
+URLs, and a file is served only to someone who may see its post now (posts/visibility.py): a
+URL that travels (a forwarded link, a shared device's history) opens nothing else.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from litestar.exceptions import NotFoundException
 from litestar.response.streaming import ASGIStreamingResponse
 from litestar.types import ASGIApp
 
+from server.db import fetch
+from server.lib.guards import Viewer, viewer_of
 from server.media_files.ranges import ByteRange, Unsatisfiable, if_range_allows, none_match, parse_range
+from server.posts.tables import Post
+from server.posts.visibility import may_see
 from server.settings import get_settings
 from server.storage.local import valid_key
 
@@ -46,6 +53,15 @@ def _key_of(request: Request) -> str:
     if not valid_key(key) or os.path.splitext(key)[1].lower() not in MEDIA_TYPES:
         raise NotFoundException(_MISSING)
     return key
+
+
+async def _may_fetch(viewer: Viewer, key: str) -> bool:
+    """The viewer may see the post the key names: one lookup by primary key per request."""
+    prefix, post_id, _ = key.split("/", 2)
+    if prefix != "p" or len(post_id) > 18:  # no post has a bigger id; a 64-bit column holds none
+        return False
+    rows = await fetch(Post, "SELECT author, status, audience FROM posts WHERE id = {}", int(post_id))
+    return bool(rows) and may_see(rows[0], viewer)
 
 
 def _open(key: str) -> tuple[BinaryIO, os.stat_result]:
@@ -100,6 +116,9 @@ def _answer(status: int, headers: dict[str, str], body: AsyncIterator[bytes] | N
 async def media(request: Request) -> ASGIApp:
     """A media file for signed-in people: whole, one byte range, or 304 Not Modified."""
     key = _key_of(request)
+    # The same answer as for a file that does not exist: the URL tells nothing about its post.
+    if not await _may_fetch(viewer_of(request), key):
+        raise NotFoundException(_MISSING)
     try:
         handle, stat = await asyncio.to_thread(_open, key)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):

@@ -9,13 +9,15 @@ import pytest
 
 
 @pytest.fixture
-def put_media(tmp_path):
-    """Save bytes under a storage key, as the process-post job does; returns the bytes."""
+def put_media(tmp_path, users):
+    """Save bytes under a storage key, as the process-post job does, for a published post of that id
+    (made if missing) that everyone may see; returns the bytes."""
     from server.storage import get_storage, reset_storage
 
     reset_storage()
 
     async def put(key: str, data: bytes | None = None, size: int = 5000) -> bytes:
+        await _published_post(users, int(key.split("/")[1]))
         data = os.urandom(size) if data is None else data
         source = tmp_path / "source"
         source.write_bytes(data)
@@ -23,6 +25,17 @@ def put_media(tmp_path):
         return data
 
     return put
+
+
+async def _published_post(users, post_id: int) -> None:
+    from datetime import datetime, timezone
+
+    from server.posts.tables import Post
+
+    if not await Post.exists().where(Post.id == post_id):
+        author = await users.create(name="Media Author")
+        now = datetime.now(timezone.utc)
+        await Post.insert(Post(id=post_id, author=author["id"], body="media", status="published", published_at=now))
 
 
 async def raw_get(app, client, path: str, *, raw_path: bytes | None = None, headers: dict | None = None,
