@@ -8,7 +8,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from litestar.exceptions import ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from yarl import URL
 
 from server.push.outbound import UnsafeEndpoint, check_endpoint_url, resolve_public
@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 # Phones, tablets, work and home browsers; beyond this the oldest subscription goes.
 MAX_DEVICES = 10
 _RESOLVE_TIMEOUT = 3.0
+_TAKEN = (
+    "Notifications cannot be turned on for this browser: it is registered to another account. "
+    "Sign out of that account on this browser first."
+)
 
 _vapid: dict[Path, Vapid] = {}
 
@@ -65,7 +69,7 @@ async def _check_endpoint(endpoint: str) -> None:
 
 
 async def subscribe(user_id: int, data: dict, user_agent: str = "") -> dict:
-    """Store (or move to this person) a browser's PushSubscription; return the stored row."""
+    """Store a browser's PushSubscription (moving it to this person only with its own keys); return the stored row."""
     try:
         checked = Subscription.from_json(None, data)
     except ValueError as exc:
@@ -75,18 +79,25 @@ async def subscribe(user_id: int, data: dict, user_agent: str = "") -> dict:
         PushSubscription.user: user_id, PushSubscription.p256dh: checked.p256dh, PushSubscription.auth: checked.auth,
         PushSubscription.user_agent: user_agent[:300],
     }
-    # The endpoint names one browser profile: whoever subscribes it last owns it (a shared
-    # or handed-on device must not keep notifying the previous person).
-    updated = await PushSubscription.update(values).where(PushSubscription.endpoint == checked.endpoint).returning(
-        PushSubscription.id
+    # The endpoint names one browser profile. Its owner may update it; someone else may take it
+    # over only with the keys stored for it: the browser handed on to the next person sends its own
+    # subscription, keys and all, while an endpoint learnt elsewhere comes with other keys (the
+    # 16-byte auth secret is known only to that browser and this server).
+    mine_or_proven = (PushSubscription.user == user_id) | (
+        (PushSubscription.p256dh == checked.p256dh) & (PushSubscription.auth == checked.auth)
     )
+    updated = await PushSubscription.update(values).where(
+        (PushSubscription.endpoint == checked.endpoint) & mine_or_proven
+    ).returning(PushSubscription.id)
     if not updated:
-        await PushSubscription.insert(
+        inserted = await PushSubscription.insert(
             PushSubscription(
                 user=user_id, endpoint=checked.endpoint, p256dh=checked.p256dh, auth=checked.auth,
                 user_agent=user_agent[:300], created_at=datetime.now(timezone.utc),
             )
-        ).on_conflict(action="DO NOTHING")
+        ).on_conflict(action="DO NOTHING").returning(PushSubscription.id)
+        if not inserted:
+            raise HTTPException(status_code=409, detail=_TAKEN)
     await _forget_oldest(user_id)
     row = await PushSubscription.select(
         PushSubscription.id, PushSubscription.endpoint, PushSubscription.created_at

@@ -49,12 +49,35 @@ async def test_subscribe_several_devices_and_update_by_endpoint(member, member_c
 
 
 async def test_a_browser_handed_to_someone_else_notifies_only_them(member_client, clients, users, push_service, allow_loopback):
+    """The same browser signs in as the next person: it sends its own subscription, keys and all."""
     other = await users.create("member", "Next Person")
     shared = make_subscription(push_service, "shared")
     await member_client.post("/api/push/subscriptions", json=shared)
     other_client = await clients.signed_in(other)
     assert (await other_client.post("/api/push/subscriptions", json=shared)).status_code == 201
     assert [r["user"] for r in await rows()] == [other["id"]]
+
+
+async def test_someone_elses_endpoint_cannot_be_taken_over(member, member_client, clients, users, push_service, allow_loopback):
+    """An attacker who learnt a colleague's endpoint (not the browser's keys) posts it with keys of their own:
+    refused, and the colleague's phone still gets the colleague's notifications."""
+    victims = make_subscription(push_service, "victim")
+    assert (await member_client.post("/api/push/subscriptions", json=victims)).status_code == 201
+    attacker = await clients.signed_in(await users.create("member", "Mallory"))
+    forged = {**victims, "keys": make_subscription(push_service, "mallory")["keys"]}
+    response = await attacker.post("/api/push/subscriptions", json=forged)
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Notifications cannot be turned on for this browser: it is registered to another account. "
+        "Sign out of that account on this browser first."
+    )
+    stored = await PushSubscription.select(PushSubscription.user, PushSubscription.p256dh, PushSubscription.auth).where(
+        PushSubscription.endpoint == victims["endpoint"]
+    ).first()
+    assert stored == {"user": member["id"], **victims["keys"]}
+    # Nor does deleting it work for them.
+    response = await attacker.request("DELETE", "/api/push/subscriptions", json={"endpoint": victims["endpoint"]})
+    assert response.status_code == 204 and [r["user"] for r in await rows()] == [member["id"]]
 
 
 async def test_the_oldest_device_goes_beyond_the_limit(member, member_client, push_service, allow_loopback):
