@@ -6,13 +6,23 @@ from datetime import datetime, timezone
 
 from server.announcements.tables import Receipt
 
-__all__ = ["record_watched", "watched", "acknowledge", "acknowledged", "acknowledged_ids"]
+__all__ = ["started", "record_watched", "watched", "acknowledge", "acknowledged", "acknowledged_ids"]
 
 
 async def _ensure(post_id: int, user_id: int) -> None:
     await Receipt.insert(Receipt(post=post_id, user=user_id)).on_conflict(
         target=(Receipt.post, Receipt.user), action="DO NOTHING"
     )
+
+
+async def started(post_id: int, user_id: int, now: datetime) -> datetime:
+    """When the viewer's first progress report came (this one's `now` if it is the first)."""
+    await _ensure(post_id, user_id)
+    await Receipt.update({Receipt.started_at: now}).where(
+        (Receipt.post == post_id) & (Receipt.user == user_id) & Receipt.started_at.is_null()
+    )
+    row = await Receipt.select(Receipt.started_at).where((Receipt.post == post_id) & (Receipt.user == user_id)).first()
+    return row["started_at"]
 
 
 async def record_watched(post_id: int, user_id: int, share: float) -> float:

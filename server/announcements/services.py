@@ -26,12 +26,17 @@ from server.posts.tables import PostMedia
 from server.settings import get_settings
 
 __all__ = [
-    "PUBLISH_JOB", "WATCH_SHARE", "REMIND_EVERY", "create_announcement", "audiences", "record_progress",
+    "PUBLISH_JOB", "WATCH_SHARE", "REMIND_EVERY", "create_announcement", "audiences", "plausible_share",
+    "record_progress",
     "acknowledge", "stats", "remind",
 ]
 
 PUBLISH_JOB = "publish-announcement"
 WATCH_SHARE = 0.8  # a must-read video counts once this share of it was watched
+# What a report may exceed the clock by: the player runs a moment before its first report (up
+# to 1% of the clip, pwa/js/components/must-read.js), the network and the phone's clock add a few seconds.
+WATCH_SLACK_SECONDS = 3.0
+WATCH_SLACK_SHARE = 0.02
 REMIND_EVERY = timedelta(hours=1)
 # A time a few seconds past (the clock of the phone, the time to tap "Publish") means now.
 SCHEDULE_GRACE = timedelta(minutes=2)
@@ -138,20 +143,27 @@ async def _video_duration(post_id: int) -> float | None:
     return row["duration"] if row else None
 
 
+def plausible_share(elapsed: timedelta, duration: float) -> float:
+    """The most of a clip anyone can have watched in `elapsed` since they started it (no faster than real time)."""
+    return (elapsed.total_seconds() + WATCH_SLACK_SECONDS) / duration + WATCH_SLACK_SHARE
+
+
 async def record_progress(viewer: Viewer, post_id: int, data: ProgressIn) -> ProgressOut:
-    """Remember how much of a must-read video the viewer watched (the largest share reported)."""
+    """Remember how much of a must-read video the viewer watched: the largest share reported, but
+    never more than the clock allows since their first report (a client saying "all of it" at once
+    is not believed)."""
     row = await _for_audience(viewer, post_id)
     if row["kind"] != "video":
         raise ValidationException("Only a video announcement records how much was watched.")
     if (data.fraction is None) == (data.watched_seconds is None):
         raise ValidationException("Send either watched_seconds or fraction.")
-    share = data.fraction
-    if share is None:
-        duration = await _video_duration(post_id)
-        if not duration:
-            raise ValidationException("This video is not ready yet. Try again in a moment.")
-        share = min(1.0, data.watched_seconds / duration)
-    watched = await receipts.record_watched(post_id, viewer.id, float(share))
+    duration = await _video_duration(post_id)
+    if not duration:
+        raise ValidationException("This video is not ready yet. Try again in a moment.")
+    share = data.fraction if data.fraction is not None else data.watched_seconds / duration
+    now = datetime.now(timezone.utc)
+    since = now - await receipts.started(post_id, viewer.id, now)
+    watched = await receipts.record_watched(post_id, viewer.id, float(min(1.0, share, plausible_share(since, duration))))
     return ProgressOut(watched=round(watched, 3), can_acknowledge=watched >= WATCH_SHARE)
 
 

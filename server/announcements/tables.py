@@ -35,6 +35,8 @@ class Receipt(Table, tablename="announcement_receipts"):
     post = ForeignKey(references=Post, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     watched = Real(default=0.0)  # the largest share of the video reported watched, 0..1
+    # When the first progress report came: the share watched cannot grow faster than the clock since.
+    started_at = Timestamptz(null=True, default=None)
     acknowledged_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
     # One row per (post, user): a unique index made in the migration (Piccolo's Unique breaks on SQLite).

@@ -14,7 +14,9 @@ import { el } from './dom.js';
 /**
  * Report the furthest point reached in the card's video: at once when it passes the 80% that unlocks
  * "Got it", otherwise at most every 5 s (a point held back goes with a later timeupdate: a looping
- * clip never fires "ended"), and once at the end.
+ * clip never fires "ended"), and once at the end. The server counts no more than the clock allows
+ * since the first report (a seek ahead, a faster playback rate): what it did not count is sent
+ * again, every 5 s, until it does.
  */
 function watchVideo(article, post, onUnlocked) {
   if (article.dataset.watching) return; // one set of listeners per card
@@ -22,18 +24,24 @@ function watchVideo(article, post, onUnlocked) {
   let sent = post.watched || 0;
   let best = sent;
   let sentAt = 0;
+  let held = false;
   const report = (video, force) => {
     if (!video.duration) return;
     best = Math.max(best, Math.min(1, video.currentTime / video.duration));
     if (best <= sent + (force ? 0 : 0.01)) return;
-    const unlocks = sent < WATCH_SHARE && best >= WATCH_SHARE;
+    const unlocks = !held && sent < WATCH_SHARE && best >= WATCH_SHARE;
     const now = Date.now();
     if (!force && !unlocks && now - sentAt < 5000) return;
     const before = sent;
+    const share = best;
     sentAt = now;
-    sent = best;
-    reportProgress(post.id, best)
-      .then((r) => { if (r.can_acknowledge) onUnlocked(); })
+    sent = share;
+    reportProgress(post.id, share)
+      .then((r) => {
+        held = r.watched < share - 0.001;
+        if (held) sent = Math.min(sent, r.watched);
+        if (r.can_acknowledge) onUnlocked();
+      })
       .catch(() => { sent = Math.min(sent, before); }); // lost: sent again with the next timeupdate
   };
   // The video element arrives with the card's body; listen on the article so a re-render keeps working.

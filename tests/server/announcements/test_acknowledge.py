@@ -53,17 +53,30 @@ async def test_what_cannot_be_confirmed_says_why(clients, users, admin, sent):
     assert r.status_code == 404
 
 
+async def _watching_for(post_id: int, viewer: dict, seconds: float) -> None:
+    """The clock moved on: the viewer's first progress report came `seconds` ago."""
+    from server.announcements.tables import Receipt
+
+    await Receipt.update({Receipt.started_at: datetime.now(timezone.utc) - timedelta(seconds=seconds)}).where(
+        (Receipt.post == post_id) & (Receipt.user == viewer["id"])
+    )
+
+
 async def test_a_must_read_video_counts_only_once_watched_to_80_percent(clients, users, admin, sent):
     viewer = await users.create(name="Viv")
     author, v = await clients.signed_in(admin), await clients.signed_in(viewer)
     post = await announce(author, "Watch the CEO's message", must_read=True)
-    await _as_video(post["id"], duration=10.0)
+    await _as_video(post["id"], duration=60.0)
     r = await v.post(f"/api/announcements/{post['id']}/ack")
     assert r.status_code == 409 and r.json()["detail"] == "Watch the video to the end before confirming."
+    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"fraction": 0.01})  # it starts playing
+    assert r.json() == {"watched": 0.01, "can_acknowledge": False}
+    await _watching_for(post["id"], viewer, 30)
     r = await v.post(f"/api/announcements/{post['id']}/progress", json={"fraction": 0.5})
     assert r.json() == {"watched": 0.5, "can_acknowledge": False}
     assert (await v.post(f"/api/announcements/{post['id']}/ack")).status_code == 409
-    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"watched_seconds": 8.5})
+    await _watching_for(post["id"], viewer, 51)
+    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"watched_seconds": 51})
     assert r.json() == {"watched": 0.85, "can_acknowledge": True}
     # Seeking back later does not undo what was watched.
     r = await v.post(f"/api/announcements/{post['id']}/progress", json={"watched_seconds": 1})
@@ -74,6 +87,27 @@ async def test_a_must_read_video_counts_only_once_watched_to_80_percent(clients,
     assert bad.status_code == 400 and "either" in bad.json()["detail"]
     bad = await v.post(f"/api/announcements/{post['id']}/progress", json={"fraction": 2})
     assert bad.status_code == 400 and "fraction" in bad.json()["detail"]
+
+
+async def test_reporting_the_end_at_once_does_not_unlock_got_it(clients, users, admin, sent):
+    """A client that claims `fraction: 1` the moment it opens a one-minute clip: what counts is what the
+    clock allows since its first report, so "Got it" unlocks only once a minute's 80 % could have played."""
+    viewer = await users.create(name="Quick")
+    author, v = await clients.signed_in(admin), await clients.signed_in(viewer)
+    post = await announce(author, "Safety briefing", must_read=True)
+    await _as_video(post["id"], duration=60.0)
+    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"fraction": 1})
+    assert r.status_code == 200 and r.json()["can_acknowledge"] is False and r.json()["watched"] < 0.1
+    r = await v.post(f"/api/announcements/{post['id']}/ack")
+    assert r.status_code == 409 and r.json()["detail"] == "Watch the video to the end before confirming."
+    await _watching_for(post["id"], viewer, 30)
+    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"watched_seconds": 60})
+    assert r.json()["can_acknowledge"] is False and 0.5 <= r.json()["watched"] < 0.6
+    assert (await v.post(f"/api/announcements/{post['id']}/ack")).status_code == 409
+    await _watching_for(post["id"], viewer, 50)
+    r = await v.post(f"/api/announcements/{post['id']}/progress", json={"fraction": 1})
+    assert r.json()["can_acknowledge"] is True
+    assert (await v.post(f"/api/announcements/{post['id']}/ack")).status_code == 200
 
 
 async def test_stats_count_x_of_y_and_page_through_who_has_not(clients, users, sent):
