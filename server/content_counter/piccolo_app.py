@@ -1,4 +1,8 @@
-"""Piccolo app of the caches' content counter: one row, and the triggers that move it."""
+"""Piccolo app of the caches' content counter: one row, and the triggers that move it.
+
+Last of all apps, so it also holds SQLite's rebuilds of other apps' tables, which must keep
+their triggers (AUTOINCREMENT ids, cache_2026_12_06t03_00_00_000000.py).
+"""
 
 from pathlib import Path
 
