@@ -52,7 +52,8 @@ async def test_a_mixed_page_shows_on_each_card_what_the_post_itself_shows(client
     assert (await b.delete(f"/api/comments/{first['id']}")).status_code == 204  # a placeholder now: not counted
     await a.post(f"/api/posts/{gallery['id']}/comments", json={"body": "Who took these?"})
     assert (await a.put(f"/api/posts/{thanks['id']}/kudos", json={"user_ids": [cay["id"], bob["id"]]})).status_code == 200
-    assert (await a.post(f"/api/announcements/{must['id']}/progress", json={"fraction": 0.5})).status_code == 200
+    # A first report, as the player starts: no more than the clock allows (announcements' 80% rule).
+    assert (await a.post(f"/api/announcements/{must['id']}/progress", json={"fraction": 0.3})).status_code == 200
 
     page = (await a.get("/api/feed", params={"limit": 2})).json()
     rest = (await a.get("/api/feed", params={"limit": 2, "cursor": page["next_cursor"]})).json()
@@ -61,7 +62,7 @@ async def test_a_mixed_page_shows_on_each_card_what_the_post_itself_shows(client
     assert [p["id"] for p in items] == [must["id"], pinned["id"], newest["id"], gallery["id"], video["id"], thanks["id"]]
     assert rest["next_cursor"] is None
     by_id = {p["id"]: p for p in items}
-    assert by_id[must["id"]]["announcement"] and by_id[must["id"]]["watched"] == 0.5 and not by_id[must["id"]]["acknowledged"]
+    assert by_id[must["id"]]["announcement"] and by_id[must["id"]]["watched"] == 0.3 and not by_id[must["id"]]["acknowledged"]
     assert by_id[pinned["id"]]["pinned"] and not by_id[pinned["id"]]["announcement"]
     assert by_id[video["id"]]["reactions"] == {"like": 2, "clap": 0, "party": 0, "idea": 1}
     assert by_id[video["id"]]["my_reactions"] == ["like", "idea"]
