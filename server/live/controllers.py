@@ -17,7 +17,7 @@ from server.accounts.sessions import COOKIE, viewer_for_token
 from server.lib.cookies import cookie_value
 from server.lib.guards import Viewer, viewer_of
 from server.live.channels import CHANNEL
-from server.posts import visibility
+from server.posts import states, visibility
 
 __all__ = ["live", "KEEPALIVE", "MAX_STREAMS"]
 
@@ -77,7 +77,9 @@ async def _events(
             if event.get("author_id") == viewer.id:
                 continue  # my own post is already on my screen
             # An announcement for one department is news only there: others learn nothing of it.
-            if not visibility.may_see({"author": event.get("author_id"), "audience": event.get("audience")}, viewer):
+            # Only publishing sends an event (live/listeners.py): the post is published.
+            post = {"author": event.get("author_id"), "status": states.PUBLISHED, "audience": event.get("audience")}
+            if not visibility.may_see(post, viewer):
                 continue
             shown = {"type": event.get("type", "post"), "id": event.get("id"), "author_id": event.get("author_id")}
             yield ServerSentEventMessage(data=msgspec.json.encode(shown).decode(), event=shown["type"])
