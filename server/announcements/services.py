@@ -27,8 +27,7 @@ from server.settings import get_settings
 
 __all__ = [
     "PUBLISH_JOB", "WATCH_SHARE", "REMIND_EVERY", "create_announcement", "audiences", "plausible_share",
-    "record_progress",
-    "acknowledge", "stats", "remind",
+    "record_progress", "acknowledge", "stats", "remind",
 ]
 
 PUBLISH_JOB = "publish-announcement"
