@@ -18,6 +18,11 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 def _env_flag(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     return default if raw in (None, "") else raw.lower() in {"1", "true", "yes", "on"}
@@ -74,6 +79,10 @@ class Settings:
     upload_max: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_MAX", 1 << 30))
     upload_quota: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_QUOTA", 20))
     upload_expiry_hours: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_EXPIRY_HOURS", 24))
+    # Seconds a PATCH may go without a byte before it ends (keeping what arrived), and of silence
+    # after which a newer PATCH of the owner takes the upload over (server/uploads/handover.py).
+    upload_idle_timeout: float = field(default_factory=lambda: _env_float("HALLWAY_UPLOAD_IDLE_TIMEOUT", 30.0))
+    upload_handover: float = field(default_factory=lambda: _env_float("HALLWAY_UPLOAD_HANDOVER", 5.0))
     # The PWA served at /: the build (`node pwa/build.mjs`, run by `make run`) when there is one.
     pwa_dir: str = field(default_factory=lambda: os.environ.get("HALLWAY_PWA_DIR", ""))
 
