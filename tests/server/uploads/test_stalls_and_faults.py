@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.server.uploads.conftest import TUS, create, part_file, patch, settings_env  # noqa: F401
+from tests.server.uploads.conftest import TUS, create, part_file, patch
 
 FULL = "The server has run out of storage space. Your upload is kept and carries on once there is room again."
 
