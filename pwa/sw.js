@@ -58,6 +58,7 @@ const SHELL = [
   'js/intl/de.js',
   'js/lib/urls.js',
   'js/lib/upload-queue.js',
+  'js/lib/request-key.js',
   'js/views/announce-view.js',
   'js/views/announcement-stats-view.js',
   'js/views/composer-view.js',
