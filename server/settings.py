@@ -64,7 +64,7 @@ class Settings:
     signin_max_wait: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_MAX_WAIT", 900))
     # The proxies whose X-Forwarded-For entries are believed (server/lib/net.py).
     trusted_proxies: tuple[str, ...] = field(default_factory=_trusted_proxies)
-    # What one person may write per hour (server/lib/throttle.py): posts (announcements included),
+    # What one person may write per hour (server/lib/budgets.py): posts (announcements included),
     # comments, and people named in @mentions; a 429 with Retry-After beyond that.
     posts_per_hour: int = field(default_factory=lambda: _env_int("HALLWAY_POSTS_PER_HOUR", 30))
     comments_per_hour: int = field(default_factory=lambda: _env_int("HALLWAY_COMMENTS_PER_HOUR", 120))

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException, Va
 
 from server.jobs.queue import cancel, enqueue
 from server.accounts.names import name_mentions
-from server.lib import events, throttle
+from server.lib import budgets, events
 from server.lib.guards import Viewer
 from server.lib.text import clean_text
 from server.posts import attachments, fence, states, visibility
@@ -81,7 +81,7 @@ async def enqueue_processing(post_id: int) -> None:
 async def _spend(viewer: Viewer) -> None:
     """One post from the author's hourly budget once the request is otherwise valid (a 429 past it)."""
     limit = get_settings().posts_per_hour
-    await throttle.spend(f"posts:{viewer.id}", 1, limit, f"You can write at most {throttle.counted(limit, 'post')} an hour.")
+    await budgets.spend(f"posts:{viewer.id}", 1, limit, f"You can write at most {budgets.counted(limit, 'post')} an hour.")
 
 
 async def create_post(

@@ -10,7 +10,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException, Va
 from piccolo.query.functions.aggregate import Count
 
 from server.accounts.names import name_mentions
-from server.lib import throttle
+from server.lib import budgets
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
@@ -85,9 +85,9 @@ async def add_comment(
             ).first()
     named = await mentions.resolve(body, viewer.id)  # a new comment: everyone it names is new
     settings = get_settings()
-    await throttle.spend(
+    await budgets.spend(
         f"comments:{viewer.id}", 1, settings.comments_per_hour,
-        f"You can write at most {throttle.counted(settings.comments_per_hour, 'comment')} an hour.",
+        f"You can write at most {budgets.counted(settings.comments_per_hour, 'comment')} an hour.",
     )
     await mentions.spend_budget(viewer.id, named)
     async with Comment._meta.db.transaction():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from server.accounts.tables import User
-from server.lib import throttle
+from server.lib import budgets
 from server.settings import get_settings
 from server.social.access import is_duplicate
 from server.social.parsing import MAX_MENTIONS, mention_ids, name_key, plain_mentions
@@ -43,8 +43,8 @@ async def spend_budget(author_id: int, person_ids: list[int]) -> None:
     """Each colleague a text newly names costs one from the author's hourly mention budget (a 429 past it):
     every mention notifies someone, and this bounds how many people one person can ping."""
     limit = get_settings().mentions_per_hour
-    await throttle.spend(f"mentions:{author_id}", len(person_ids), limit,
-                         f"You can mention at most {throttle.counted(limit, 'colleague')} an hour.")
+    await budgets.spend(f"mentions:{author_id}", len(person_ids), limit,
+                         f"You can mention at most {budgets.counted(limit, 'colleague')} an hour.")
 
 
 async def unrecorded(post_id: int, comment_id: int | None, person_ids: list[int]) -> list[int]:

@@ -136,7 +136,7 @@ def _redis_up() -> bool:
 async def test_the_budgets_are_shared_through_redis():
     """Several web processes: a budget spent in one is spent in all."""
     need(_redis_up(), "Redis at 127.0.0.1:6379")
-    from server.lib.throttle import RedisStore
+    from server.lib.budgets import RedisStore
 
     key = f"test:{uuid.uuid4().hex}"
     one, two = RedisStore("redis://127.0.0.1:6379/0"), RedisStore("redis://127.0.0.1:6379/0")

@@ -1,6 +1,6 @@
 """Per-person limits on writing (posts, comments, people mentioned): budgets per window, in memory or Redis.
 
-Unlike the sign-in limiter (server/lib/ratelimit.py), which counts failures after the fact, a
+Unlike the sign-in limits (server/accounts/throttle.py), which count failures after the fact, a
 budget is checked and taken in one step, with a cost (a comment naming five colleagues spends
 five mentions), so two requests at once cannot both take the last unit. Windows are fixed, as
 Mastodon's per-account rate limits are; each process keeps its own counters unless REDIS_URL
@@ -76,7 +76,7 @@ class RedisStore:
         self._take = self._redis.register_script(_TAKE)
 
     async def take(self, key: str, cost: int, limit: int, window: int) -> int:
-        return int(await self._take(keys=[f"throttle:{key}"], args=[cost, limit, window]))
+        return int(await self._take(keys=[f"budget:{key}"], args=[cost, limit, window]))
 
 
 _store: Store | None = None
