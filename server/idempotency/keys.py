@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
@@ -76,11 +77,18 @@ def _answer(status: int, body: bytes, replayed: bool = False) -> Response:
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
-async def _claim(person_id: int, key: str, digest: str) -> int | None:
+async def _claim(person_id: int, key: str, digest: str) -> tuple[int, str] | None:
+    """The new record's id and claim, or None when the person's key is taken."""
+    claim = secrets.token_hex(16)
     rows = await IdempotencyKey.insert(
-        IdempotencyKey(person=person_id, key=key, fingerprint=digest)
+        IdempotencyKey(person=person_id, key=key, fingerprint=digest, claim=claim)
     ).on_conflict(action="DO NOTHING").returning(IdempotencyKey.id)
-    return rows[0]["id"] if rows else None
+    return (rows[0]["id"], claim) if rows else None
+
+
+def _held(record_id: int, claim: str):
+    """The record while this request still holds it (a retry that took it over wrote its own claim)."""
+    return (IdempotencyKey.id == record_id) & (IdempotencyKey.claim == claim)
 
 
 async def once(
@@ -98,8 +106,8 @@ async def once(
     await IdempotencyKey.delete().where(
         (IdempotencyKey.person == person_id) & (IdempotencyKey.created_at < _now() - RETENTION)
     )
-    claim_id = await _claim(person_id, key, digest)
-    if claim_id is None:
+    held = await _claim(person_id, key, digest)
+    if held is None:
         row = await IdempotencyKey.select().where(
             (IdempotencyKey.person == person_id) & (IdempotencyKey.key == key)
         ).first()
@@ -115,19 +123,19 @@ async def once(
             if row["resource"] is not None:
                 # Its request made the resource, then died before answering: answer with that resource.
                 body = msgspec.json.encode(await rebuild(row["resource"]))
-                await _store(row["id"], status_code, body)
+                await _store((row["id"], row["claim"]), status_code, body)
                 return _answer(status_code, body, replayed=True)
             # Its request died before making anything: this one runs in its place (one retry wins).
             await IdempotencyKey.delete().where(
-                (IdempotencyKey.id == row["id"]) & IdempotencyKey.status.is_null() & IdempotencyKey.resource.is_null()
+                _held(row["id"], row["claim"]) & IdempotencyKey.status.is_null() & IdempotencyKey.resource.is_null()
             )
         # Gone meanwhile (its request failed and let go of it, or was abandoned): claim it afresh.
-        claim_id = await _claim(person_id, key, digest)
-        if claim_id is None:
+        held = await _claim(person_id, key, digest)
+        if held is None:
             raise _busy()
 
     async def bind(resource_id: int) -> None:
-        await IdempotencyKey.update({IdempotencyKey.resource: resource_id}).where(IdempotencyKey.id == claim_id)
+        await IdempotencyKey.update({IdempotencyKey.resource: resource_id}).where(_held(*held))
 
     try:
         body = msgspec.json.encode(await make(bind))
@@ -135,18 +143,18 @@ async def once(
         # Nothing was made: free the key for the corrected request (a 5xx may be retried as it is).
         try:
             await IdempotencyKey.delete().where(
-                (IdempotencyKey.id == claim_id) & IdempotencyKey.status.is_null() & IdempotencyKey.resource.is_null()
+                _held(*held) & IdempotencyKey.status.is_null() & IdempotencyKey.resource.is_null()
             )
         except Exception:  # the claim is then abandoned, and free again after ABANDONED
             log.warning("could not release an Idempotency-Key claim", exc_info=True)
         raise
-    await _store(claim_id, status_code, body)
+    await _store(held, status_code, body)
     return _answer(status_code, body)
 
 
-async def _store(claim_id: int, status: int, body: bytes) -> None:
+async def _store(held: tuple[int, str], status: int, body: bytes) -> None:
     await IdempotencyKey.update({IdempotencyKey.status: status, IdempotencyKey.response: body.decode()}).where(
-        IdempotencyKey.id == claim_id
+        _held(*held)
     )
 
 

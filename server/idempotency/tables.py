@@ -15,6 +15,9 @@ class IdempotencyKey(Table, tablename="idempotency_keys"):
     key = Varchar(length=255)
     # A digest of method, path and body: the same key with another request is refused (422).
     fingerprint = Varchar(length=64)
+    # A secret of the request holding the record: one that takes over an abandoned record writes its
+    # own, so the first request, should it still finish, changes nothing of the second's.
+    claim = Varchar(length=32)
     # What the request made (a post or comment id), written in the same transaction as it: a
     # process killed before the answer was stored still answers a retry with that resource.
     resource = BigInt(null=True, default=None)

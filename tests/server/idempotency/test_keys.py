@@ -188,3 +188,31 @@ async def test_a_key_must_be_visible_ascii(member_client):
         response = await member_client.post("/api/posts", json={"body": "Lunch"}, headers={"Idempotency-Key": bad})
         assert response.status_code == 400, (bad, response.text)
     assert await Post.count() == 0
+
+
+async def test_a_first_request_that_outlives_its_claim_changes_nothing_of_the_retry_that_took_over(member_client, monkeypatch):
+    """A first request stuck past the claim's minute, a retry took over: the retry's answer is the one kept."""
+    from server.posts import services
+
+    real, release, stuck = services.create_post, asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    async def first_one_hangs(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            stuck.set()
+            await release.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "create_post", first_one_hangs)
+    key = _key()
+    first = asyncio.create_task(member_client.post("/api/posts", json={"body": "Lunch at noon"}, headers=key))
+    await stuck.wait()
+    await _age(seconds=120)
+    took_over = await member_client.post("/api/posts", json={"body": "Lunch at noon"}, headers=key)
+    assert took_over.status_code == 201 and REPLAYED not in took_over.headers
+    release.set()
+    assert (await first).status_code == 201
+    again = await member_client.post("/api/posts", json={"body": "Lunch at noon"}, headers=key)
+    assert again.headers[REPLAYED] == "true" and again.json()["id"] == took_over.json()["id"]

@@ -26,7 +26,7 @@ class User(Table, tablename="users", schema=None):
     )
 
 
-ID = "2026-12-06T02:23:28:403642"
+ID = "2026-12-06T02:59:15:091384"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -98,6 +98,28 @@ async def forwards():
         column_class=Varchar,
         params={
             "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="IdempotencyKey",
+        tablename="idempotency_keys",
+        column_name="claim",
+        db_column_name="claim",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,

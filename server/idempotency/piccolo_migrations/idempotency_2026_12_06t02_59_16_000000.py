@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-12-06T02:23:29:000000"
+ID = "2026-12-06T02:59:16:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "one Idempotency-Key record per person and key"
 
