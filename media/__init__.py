@@ -1,9 +1,10 @@
 """Hallway's media pipeline: probe and process phone videos and photos into feed-ready files."""
 
 from .errors import MediaCrash, MediaError, NotEligible
+from .formats import kind_of
 from .pipeline import process
 from .probe import probe
 from .profiles import Limits
 from .sandbox import process_isolated
 
-__all__ = ["Limits", "MediaCrash", "MediaError", "NotEligible", "probe", "process", "process_isolated"]
+__all__ = ["Limits", "MediaCrash", "MediaError", "NotEligible", "kind_of", "probe", "process", "process_isolated"]

@@ -1,5 +1,6 @@
 """Recognise a file by its first bytes and open it with only the demuxers phones produce."""
 
+import mmap
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,7 +9,7 @@ import av
 
 from .errors import EMPTY, UNSUPPORTED, MediaError
 
-__all__ = ["IMAGE_FORMATS", "VIDEO_DEMUXERS", "Sniffed", "open_av", "sniff"]
+__all__ = ["IMAGE_FORMATS", "VIDEO_DEMUXERS", "Sniffed", "gif_is_animated", "kind_of", "open_av", "sniff"]
 
 # Demuxers FFmpeg may use. HLS, concat, image2 and png_pipe are absent on purpose:
 # they open other files or URLs, or turn a renamed image into a "video".
@@ -20,6 +21,10 @@ _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b
 _MOV_ATOMS = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 _VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".qt", ".3gp", ".mkv", ".webm", ".ts", ".mts", ".m2ts"}
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif"}
+_WEBP_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X"}
+# Sub-blocks walked before a GIF's second frame: encoders write 255-byte ones, so a real first
+# frame of 255 MB fits; more is a file crafted to make the walk itself slow.
+_GIF_MAX_BLOCKS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,12 @@ def _classify(head: bytes) -> Sniffed | None:
     """The kind of file these first bytes begin, or None."""
     if head.startswith((b"GIF87a", b"GIF89a")):
         return Sniffed("gif", "gif")
-    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+    if head.startswith(b"\xff\xd8\xff"):
         return Sniffed("image", None)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    # A PNG's first chunk is its 13-byte header, a WebP's first chunk one of three kinds.
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[8:16] == b"\x00\x00\x00\rIHDR":
+        return Sniffed("image", None)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:16] in _WEBP_CHUNKS:
         return Sniffed("image", None)
     if head[4:8] == b"ftyp":
         size = int.from_bytes(head[:4], "big")
@@ -70,6 +78,60 @@ def sniff(path: str | os.PathLike) -> Sniffed:
     if (found.kind == "image" and suffix in _VIDEO_SUFFIXES) or (found.kind == "video" and suffix in _IMAGE_SUFFIXES):
         raise MediaError(UNSUPPORTED)
     return found
+
+
+def _skip_sub_blocks(data, pos: int, budget: list[int]) -> int:
+    """The position after a chain of GIF data sub-blocks (each a length byte, then that many bytes)."""
+    while True:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise MediaError(UNSUPPORTED)
+        size = data[pos]
+        pos += 1
+        if size == 0:
+            return pos
+        pos += size
+
+
+def gif_is_animated(path: str | os.PathLike) -> bool:
+    """Whether a GIF has a second frame, found by walking its blocks without decompressing any.
+
+    Cheap whatever the file's size: the walk stops at the second frame, skips a frame's data
+    255 bytes at a time, and gives up on a file crafted with millions of tiny blocks.
+    """
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        budget, frames = [_GIF_MAX_BLOCKS], 0
+        try:
+            flags, pos = data[10], 13  # after the header and the logical screen descriptor
+            if flags & 0x80:
+                pos += 3 << ((flags & 7) + 1)  # the global colour table
+            while True:
+                block = data[pos]
+                if block == 0x2C:  # an image: descriptor, optional local colour table, LZW data
+                    frames += 1
+                    if frames == 2:
+                        return True
+                    flags = data[pos + 9]
+                    pos += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+                    pos = _skip_sub_blocks(data, pos + 1, budget)  # + the LZW code size byte
+                elif block == 0x21:  # an extension: label, then sub-blocks
+                    pos = _skip_sub_blocks(data, pos + 2, budget)
+                else:  # the trailer, or bytes that are no block: no further frame
+                    return False
+        except IndexError:  # cut short: what it holds is all there is
+            return False
+
+
+def kind_of(path: str | os.PathLike) -> str:
+    """"video" or "image" from the first bytes and the container's structure alone.
+
+    Never decodes nor hands the file to FFmpeg or Pillow: cheap and safe enough for the web
+    process. Whether the content is usable is for `probe`, in the worker's sandboxed child.
+    """
+    found = sniff(path)
+    if found.kind == "gif":
+        return "video" if gif_is_animated(path) else "image"
+    return found.kind
 
 
 def open_av(path: str | os.PathLike, demuxer: str | None) -> av.container.InputContainer:

@@ -5,7 +5,7 @@ import os
 import av
 
 from .errors import DAMAGED, NO_VIDEO, MediaError
-from .formats import open_av, sniff
+from .formats import gif_is_animated, open_av, sniff
 from .image import open_image
 from .profiles import Limits
 
@@ -89,8 +89,13 @@ def probe_av(container: av.container.InputContainer) -> dict:
 def _probe_image(path, limits: Limits) -> dict:
     """Probe a still or animated image through Pillow."""
     with open_image(path, limits) as im:
+        try:
+            orientation = im.getexif().get(0x0112)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            # A PNG's EXIF may follow its pixels, so reading it decodes them: a broken file fails here.
+            raise MediaError(DAMAGED) from None
         # Counter-clockwise degrees, as FFmpeg states a video's display rotation.
-        rotation = {3: 180, 6: 270, 8: 90}.get(im.getexif().get(0x0112), 0)
+        rotation = {3: 180, 6: 270, 8: 90}.get(orientation, 0)
         width, height = im.size if rotation in (0, 180) else im.size[::-1]
         return {
             "kind": "image",
@@ -108,17 +113,12 @@ def _probe_image(path, limits: Limits) -> dict:
         }
 
 
-def _is_animated_gif(path, limits: Limits) -> bool:
-    """Whether a GIF has more than one frame (then it becomes a looping video)."""
-    with open_image(path, limits) as im:
-        return getattr(im, "n_frames", 1) > 1
-
-
 def probe(path: str | os.PathLike, limits: Limits | None = None) -> dict:
     """Describe a file; raises MediaError for anything unusable."""
     limits = limits or Limits()
     sniffed = sniff(path)
-    if sniffed.kind == "image" or (sniffed.kind == "gif" and not _is_animated_gif(path, limits)):
+    # A GIF with a second frame becomes a looping video; the same walk as the web process's kind_of.
+    if sniffed.kind == "image" or (sniffed.kind == "gif" and not gif_is_animated(path)):
         return _probe_image(path, limits)
     try:
         container = open_av(path, sniffed.demuxer)

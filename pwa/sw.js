@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v7';
+const VERSION = 'v8';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -58,6 +58,7 @@ const SHELL = [
   'js/intl/de.js',
   'js/lib/urls.js',
   'js/lib/upload-queue.js',
+  'js/lib/request-key.js',
   'js/views/announce-view.js',
   'js/views/announcement-stats-view.js',
   'js/views/composer-view.js',

@@ -27,6 +27,7 @@ from server.announcements.controllers import AnnouncementController, acknowledge
 from server.feed.controllers import feed, read_post, tag_posts
 from server.lib.csrf import csrf_middleware
 from server.lib.logs import AccessLogMiddleware, configure_logging
+from server.lib import budgets
 from server.lib.ratelimit import make_limiter
 from server.live.channels import make_channels
 from server.live.controllers import live
@@ -104,6 +105,8 @@ def create_app(*, engine=None) -> Litestar:
     settings = get_settings()
     configure_logging(settings.log_level)
     wiring.wire()
+    # Per-person write budgets (posts, comments, mentions): each app starts with full ones.
+    budgets.configure(settings.redis_url)
     from server import piccolo_conf
 
     # An engine passed in belongs to the caller (tests share one across several clients).

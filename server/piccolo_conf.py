@@ -16,6 +16,7 @@ APP_REGISTRY = AppRegistry(
         "server.posts.piccolo_app",
         "server.jobs.piccolo_app",
         "server.uploads.piccolo_app",
+        "server.idempotency.piccolo_app",
         "server.social.piccolo_app",
         "server.views.piccolo_app",
         "server.search.piccolo_app",

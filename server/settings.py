@@ -18,6 +18,11 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 def _env_flag(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     return default if raw in (None, "") else raw.lower() in {"1", "true", "yes", "on"}
@@ -59,6 +64,11 @@ class Settings:
     signin_max_wait: int = field(default_factory=lambda: _env_int("HALLWAY_SIGNIN_MAX_WAIT", 900))
     # The proxies whose X-Forwarded-For entries are believed (server/lib/net.py).
     trusted_proxies: tuple[str, ...] = field(default_factory=_trusted_proxies)
+    # What one person may write per hour (server/lib/budgets.py): posts (announcements included),
+    # comments, and people named in @mentions; a 429 with Retry-After beyond that.
+    posts_per_hour: int = field(default_factory=lambda: _env_int("HALLWAY_POSTS_PER_HOUR", 30))
+    comments_per_hour: int = field(default_factory=lambda: _env_int("HALLWAY_COMMENTS_PER_HOUR", 120))
+    mentions_per_hour: int = field(default_factory=lambda: _env_int("HALLWAY_MENTIONS_PER_HOUR", 100))
     push_allow_loopback: bool = field(default_factory=lambda: _env_flag("HALLWAY_PUSH_ALLOW_LOOPBACK"))
     worker_concurrency: int = field(default_factory=lambda: _env_int("HALLWAY_WORKER_CONCURRENCY", 2))
     log_level: str = field(default_factory=lambda: os.environ.get("HALLWAY_LOG_LEVEL", "INFO"))
@@ -74,6 +84,10 @@ class Settings:
     upload_max: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_MAX", 1 << 30))
     upload_quota: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_QUOTA", 20))
     upload_expiry_hours: int = field(default_factory=lambda: _env_int("HALLWAY_UPLOAD_EXPIRY_HOURS", 24))
+    # Seconds a PATCH may go without a byte before it ends (keeping what arrived), and of silence
+    # after which a newer PATCH of the owner takes the upload over (server/uploads/handover.py).
+    upload_idle_timeout: float = field(default_factory=lambda: _env_float("HALLWAY_UPLOAD_IDLE_TIMEOUT", 30.0))
+    upload_handover: float = field(default_factory=lambda: _env_float("HALLWAY_UPLOAD_HANDOVER", 5.0))
     # The PWA served at /: the build (`node pwa/build.mjs`, run by `make run`) when there is one.
     pwa_dir: str = field(default_factory=lambda: os.environ.get("HALLWAY_PWA_DIR", ""))
 

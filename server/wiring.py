@@ -10,6 +10,7 @@ from __future__ import annotations
 from server.announcements import jobs as announcement_jobs
 from server.announcements import listeners as announcement_listeners
 from server.announcements.services import PUBLISH_JOB
+from server.idempotency import keys as idempotency_keys
 from server.jobs import registry
 from server.lib import events
 from server.live import listeners as live_listeners
@@ -28,6 +29,7 @@ __all__ = ["LISTENERS", "JOBS", "SWEEPS", "WORKER_STOP", "wire"]
 # (event, listener, after_commit). In the transaction: writes rows only (records, queued jobs),
 # committed with the event or not at all. After commit: best effort in this process.
 LISTENERS = (
+    (events.POST_CREATED, social_listeners.spend_mention_budget, False),
     (events.POST_PUBLISHED, social_listeners.record_tags_and_mentions, False),
     (events.POST_PUBLISHED, social_listeners.enqueue_followers, False),
     (events.POST_PUBLISHED, announcement_listeners.enqueue_audience, False),
@@ -49,7 +51,7 @@ JOBS = (
 )
 
 # Catch-up the worker runs at start and every SWEEP_EVERY seconds: what a lost or late job would miss.
-SWEEPS = (announcement_jobs.publish_due_posts, remove_expired)
+SWEEPS = (announcement_jobs.publish_due_posts, remove_expired, idempotency_keys.remove_expired)
 SWEEP_EVERY = announcement_jobs.SWEEP_EVERY
 
 # Run once when a worker stops (push keeps its connections open between jobs).

@@ -40,6 +40,7 @@ NEVER_CACHED = {
     "invites": "read only when someone signs up with one",
     "password_resets": "read only when someone opens or uses a reset link",
     "mentions": "read for notifications; the feed shows the text that holds the @name",
+    "idempotency_keys": "the first answers to creation requests, read only by their retries",
 }
 
 

@@ -20,14 +20,17 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 __all__ = [
-    "POST_PUBLISHED", "SESSIONS_ENDED", "POST_DELETED", "EVENTS", "Listener", "listen", "unlisten", "listeners", "clear", "emit",
-    "transaction",
+    "POST_CREATED", "POST_PUBLISHED", "SESSIONS_ENDED", "POST_DELETED", "EVENTS", "Listener", "listen", "unlisten",
+    "listeners", "clear", "emit", "transaction",
 ]
 
 log = logging.getLogger("hallway.events")
 
 Listener = Callable[..., Awaitable[None]]
 
+# A post was written, before it is processed or published (posts/services.py); listeners get
+# post_id=, author_id=, body=. An in-transaction listener may refuse it by raising (a 4xx).
+POST_CREATED = "post_created"
 # A post became visible (posts/states.py); listeners get post_id=.
 POST_PUBLISHED = "post_published"
 # Every session of a person ended at once: disabled, or signed out everywhere (accounts/lifecycle.py);
@@ -35,7 +38,7 @@ POST_PUBLISHED = "post_published"
 SESSIONS_ENDED = "sessions_ended"
 # A post is being deleted (posts/services.py), its row still there; listeners get post_id=.
 POST_DELETED = "post_deleted"
-EVENTS = (POST_PUBLISHED, SESSIONS_ENDED, POST_DELETED)
+EVENTS = (POST_CREATED, POST_PUBLISHED, SESSIONS_ENDED, POST_DELETED)
 
 _in_transaction: dict[str, list[Listener]] = {}
 _after_commit: dict[str, list[Listener]] = {}

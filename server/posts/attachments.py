@@ -1,4 +1,4 @@
-"""A post's photos and videos: checking uploads, keeping originals, media JSON, removing files."""
+"""A post's photos and videos: sniffing uploads, keeping originals, media JSON, removing files."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ ALREADY_POSTED = "This file was already posted."
 
 @dataclass(frozen=True)
 class Checked:
-    """An upload whose content media has recognised, with the alt text it will carry."""
+    """An upload whose first bytes name a photo or a video, with the alt text it will carry."""
 
     upload: FinishedUpload
     kind: str  # video | image
@@ -53,11 +53,16 @@ def _named(upload: FinishedUpload, reason: str) -> str:
 
 
 async def _sniff(upload: FinishedUpload) -> str:
-    """video or image, judged by the bytes alone (never the name or the client's type)."""
+    """video or image, judged by the bytes alone (never the name or the client's type).
+
+    Only signatures and container structure: the web process never decodes an upload, since a
+    crafted file can cost minutes of CPU and gigabytes of memory. The worker probes it in a
+    child with time and memory limits, and a file it rejects fails the post in words.
+    """
     if upload.size == 0:
         raise ValidationException(_named(upload, media.errors.EMPTY))
     try:
-        info = await asyncio.to_thread(media.probe, upload.path, media.Limits.from_env())
+        kind = await asyncio.to_thread(media.kind_of, upload.path)
     except media.MediaError as exc:
         if not upload.path.exists():
             # A racing post moved the file away while media read it.
@@ -65,7 +70,7 @@ async def _sniff(upload: FinishedUpload) -> str:
         raise ValidationException(_named(upload, exc.reason)) from None
     except FileNotFoundError:
         raise ValidationException(ALREADY_POSTED) from None
-    return info["kind"]
+    return kind
 
 
 async def check_uploads(user_id: int, upload_ids: list[str], alt_texts: list[str]) -> list[Checked]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, delete, post, put, route
+from litestar import Controller, Request, Response, delete, post, put, route
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_303_SEE_OTHER
 
+from server.idempotency import keys
 from server.lib.guards import viewer_of
 from server.posts import services
 from server.posts.schemas import NewPost, PinIn, PostOut
@@ -21,9 +22,20 @@ class PostController(Controller):
     tags = ["posts"]
 
     @post(operation_id="createPost", status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: JSONBody[NewPost]) -> PostOut:
+    async def create(
+        self, request: Request, data: JSONBody[NewPost], idempotency_key: keys.KeyHeader = None,
+    ) -> Response[PostOut]:
+        """Write a post; a retry with the same Idempotency-Key gets the first answer instead of a second post."""
         viewer = viewer_of(request)
-        return services.post_out(await services.create_post(viewer, data), viewer)
+
+        async def make(bind) -> PostOut:
+            return services.post_out(await services.create_post(viewer, data, prepare=bind), viewer)
+
+        async def rebuild(post_id: int) -> PostOut:
+            return services.post_out(await services.get_post(viewer, post_id), viewer)
+
+        digest = keys.fingerprint(request.method, request.url.path, data)
+        return await keys.once(viewer.id, idempotency_key, digest, make, rebuild, status_code=HTTP_201_CREATED)
 
     @delete("/{post_id:int}", operation_id="deletePost", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, request: Request, post_id: FromPath[int]) -> None:

@@ -11,12 +11,13 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException, Va
 
 from server.jobs.queue import cancel, enqueue
 from server.accounts.names import name_mentions
-from server.lib import events
+from server.lib import budgets, events
 from server.lib.guards import Viewer
 from server.lib.text import clean_text
 from server.posts import attachments, fence, states, visibility
 from server.posts.schemas import Author, NewPost, PostOut
 from server.posts.tables import Post, PostMedia
+from server.settings import get_settings
 from server.uploads.services import discard_upload
 
 __all__ = [
@@ -77,19 +78,27 @@ async def enqueue_processing(post_id: int) -> None:
     await enqueue(PROCESS_JOB, await fence.payload(post_id), unique_key=f"{PROCESS_JOB}:{post_id}")
 
 
+async def _spend(viewer: Viewer) -> None:
+    """One post from the author's hourly budget once the request is otherwise valid (a 429 past it)."""
+    limit = get_settings().posts_per_hour
+    await budgets.spend(f"posts:{viewer.id}", 1, limit, f"You can write at most {budgets.counted(limit, 'post')} an hour.")
+
+
 async def create_post(
     viewer: Viewer, data: NewPost, *, fields: dict | None = None, prepare: Callable[[int], Awaitable[None]] | None = None
 ) -> dict:
     """A text post is published at once; one with media is processing until its job is done.
 
     Announcements pass extra Post `fields` and a `prepare(post_id)` that writes their own rows
-    in the post's transaction, so nothing publishes a half-made announcement.
+    in the post's transaction, so nothing publishes a half-made announcement (an Idempotency-Key
+    is bound to the post there too).
     """
     body = await name_mentions(clean_text(data.body, field="post", max_length=MAX_BODY, multiline=True))
     if data.upload_ids:
         return await _create_media_post(viewer, body, data, fields or {}, prepare)
     if not body:
         raise ValidationException("Write something before posting.")
+    await _spend(viewer)
     # One transaction: a text post is made and published (with what publishing sets off) or not at all.
     async with events.transaction(Post._meta.db):
         rows = await Post.insert(
@@ -97,6 +106,7 @@ async def create_post(
         ).returning(Post.id)
         if prepare:
             await prepare(rows[0]["id"])
+        await events.emit(events.POST_CREATED, post_id=rows[0]["id"], author_id=viewer.id, body=body)
         await states.publish(rows[0]["id"])
     return await _load(rows[0]["id"])
 
@@ -104,16 +114,18 @@ async def create_post(
 async def _create_media_post(viewer: Viewer, body: str, data: NewPost, fields: dict, prepare) -> dict:
     """All or nothing: the post, its media rows, its kept originals and its job, or none of them."""
     checked = await attachments.check_uploads(viewer.id, data.upload_ids, data.alt_texts)
+    await _spend(viewer)
     kind = "video" if checked[0].kind == "video" else "gallery"
     post_id = None
     try:
-        async with Post._meta.db.transaction():
+        async with events.transaction(Post._meta.db):
             rows = await Post.insert(
                 Post(author=viewer.id, body=body, kind=kind, status=states.PROCESSING, **fields)
             ).returning(Post.id)
             post_id = rows[0]["id"]
             if prepare:
                 await prepare(post_id)
+            await events.emit(events.POST_CREATED, post_id=post_id, author_id=viewer.id, body=body)
             kept = await asyncio.to_thread(attachments.keep_originals, post_id, checked)
             await PostMedia.insert(*[
                 PostMedia(post=post_id, position=position, kind=item.kind, alt=item.alt, original=original)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
 from piccolo.query.functions.aggregate import Count
 
 from server.accounts.names import name_mentions
+from server.lib import budgets
 from server.lib.guards import Viewer
 from server.lib.pagination import decode_cursor, encode_cursor
 from server.lib.text import clean_text
@@ -21,7 +23,9 @@ from server.social.parsing import plain_text
 from server.social.schemas import CommentOut, CommentsPage
 from server.social.tables import Comment
 
-__all__ = ["MAX_COMMENT", "REPLIES_INLINE", "add_comment", "list_comments", "edit_comment", "delete_comment"]
+__all__ = [
+    "MAX_COMMENT", "REPLIES_INLINE", "add_comment", "comment_out", "list_comments", "edit_comment", "delete_comment",
+]
 
 MAX_COMMENT = 2000
 REPLIES_INLINE = 20
@@ -58,8 +62,14 @@ async def _load(comment_id: int) -> dict | None:
     return await Comment.select(*_COLUMNS).where(Comment.id == comment_id).first()
 
 
-async def add_comment(viewer: Viewer, post_id: int, body: str, parent_id: int | None) -> CommentOut:
-    """Comment on a published post, or reply; tells the post's author, the replied-to and the mentioned."""
+async def add_comment(
+    viewer: Viewer, post_id: int, body: str, parent_id: int | None,
+    on_insert: Callable[[int], Awaitable[None]] | None = None,
+) -> CommentOut:
+    """Comment on a published post, or reply; tells the post's author, the replied-to and the mentioned.
+
+    `on_insert(comment_id)` runs in the inserting transaction (an Idempotency-Key is bound there).
+    """
     post = await published_post(viewer, post_id)
     body = await _body(body)
     parent = None
@@ -73,12 +83,22 @@ async def add_comment(viewer: Viewer, post_id: int, body: str, parent_id: int | 
             parent = await Comment.select(Comment.id, Comment.post, Comment.parent, Comment.author).where(
                 Comment.id == parent["parent"]
             ).first()
-    rows = await Comment.insert(
-        Comment(post=post_id, author=viewer.id, parent=parent["id"] if parent else None, body=body)
-    ).returning(Comment.id)
-    comment_id = rows[0]["id"]
+    named = await mentions.resolve(body, viewer.id)  # a new comment: everyone it names is new
+    settings = get_settings()
+    await budgets.spend(
+        f"comments:{viewer.id}", 1, settings.comments_per_hour,
+        f"You can write at most {budgets.counted(settings.comments_per_hour, 'comment')} an hour.",
+    )
+    await mentions.spend_budget(viewer.id, named)
+    async with Comment._meta.db.transaction():
+        rows = await Comment.insert(
+            Comment(post=post_id, author=viewer.id, parent=parent["id"] if parent else None, body=body)
+        ).returning(Comment.id)
+        comment_id = rows[0]["id"]
+        if on_insert:
+            await on_insert(comment_id)
 
-    mentioned = await mentions.record(post_id, comment_id, viewer.id, await mentions.resolve(body, viewer.id))
+    mentioned = await mentions.record(post_id, comment_id, viewer.id, named)
     text = plain_text(body)[:200]
     await notify.send(mentioned, "mention", post_id, Message("mention", {"name": viewer.name}), text)
     told = set(mentioned) | {viewer.id}
@@ -88,6 +108,14 @@ async def add_comment(viewer: Viewer, post_id: int, body: str, parent_id: int | 
     if post["author"] not in told:
         await notify.send([post["author"]], "comment", post_id, Message("comment", {"name": viewer.name}), text)
     return _out(await _load(comment_id), viewer)
+
+
+async def comment_out(viewer: Viewer, comment_id: int) -> CommentOut:
+    """One comment as its author's request answered it (an Idempotency-Key retry after a crash)."""
+    row = await _load(comment_id)
+    if row is None:
+        raise NotFoundException(_NO_COMMENT)
+    return _out(row, viewer)
 
 
 async def list_comments(
@@ -149,10 +177,13 @@ async def edit_comment(viewer: Viewer, comment_id: int, body: str) -> CommentOut
     row = await _own_or_moderator(viewer, comment_id, moderators=False)
     body = await _body(body)
     if body != row["body"]:
+        named = await mentions.resolve(body, viewer.id)
+        # Only the people this edit adds are told, so only they cost (a 429 leaves the comment as it was).
+        await mentions.spend_budget(viewer.id, await mentions.unrecorded(row["post"], comment_id, named))
         await Comment.update({Comment.body: body, Comment.edited_at: datetime.now(timezone.utc)}).where(
             Comment.id == comment_id
         )
-        added = await mentions.record(row["post"], comment_id, viewer.id, await mentions.resolve(body, viewer.id))
+        added = await mentions.record(row["post"], comment_id, viewer.id, named)
         await notify.send(added, "mention", row["post"], Message("mention", {"name": viewer.name}), plain_text(body)[:200])
     return _out(await _load(comment_id), viewer)
 

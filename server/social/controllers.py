@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from server.idempotency import keys
 from server.lib.guards import viewer_of
 from server.lib.pagination import Cursor
 from server.social import comments, kudos, reactions
@@ -41,8 +42,20 @@ class SocialController(Controller):
         return await reactions.reactors(viewer_of(request), post_id, kind, cursor, limit)
 
     @post("/posts/{post_id:int}/comments", operation_id="addComment", status_code=HTTP_201_CREATED)
-    async def comment(self, request: Request, post_id: FromPath[int], data: JSONBody[NewComment]) -> CommentOut:
-        return await comments.add_comment(viewer_of(request), post_id, data.body, data.parent_id)
+    async def comment(
+        self, request: Request, post_id: FromPath[int], data: JSONBody[NewComment], idempotency_key: keys.KeyHeader = None,
+    ) -> Response[CommentOut]:
+        """Comment or reply; a retry with the same Idempotency-Key gets the first answer instead of a second comment."""
+        viewer = viewer_of(request)
+
+        async def make(bind) -> CommentOut:
+            return await comments.add_comment(viewer, post_id, data.body, data.parent_id, on_insert=bind)
+
+        async def rebuild(comment_id: int) -> CommentOut:
+            return await comments.comment_out(viewer, comment_id)
+
+        digest = keys.fingerprint(request.method, request.url.path, data)
+        return await keys.once(viewer.id, idempotency_key, digest, make, rebuild, status_code=HTTP_201_CREATED)
 
     @get("/posts/{post_id:int}/comments", operation_id="listComments")
     async def thread(

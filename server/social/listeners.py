@@ -16,10 +16,18 @@ from server.social.parsing import plain_text
 from server.social.tables import Kudos
 from server.social.tags import record_tags
 
-__all__ = ["NOTIFY_FOLLOWERS_JOB", "record_tags_and_mentions", "enqueue_followers", "cancel_followers"]
+__all__ = [
+    "NOTIFY_FOLLOWERS_JOB", "spend_mention_budget", "record_tags_and_mentions", "enqueue_followers", "cancel_followers",
+]
 
 # The kind's name is stored in queued rows of running instances: it stays as it is.
 NOTIFY_FOLLOWERS_JOB = "push-fanout"
+
+
+async def spend_mention_budget(post_id: int, author_id: int, body: str) -> None:
+    """A new post's @mentions cost its author's hourly budget when it is written, not when it is published:
+    past the budget the request is refused with a 429 and the post rolls back."""
+    await mentions.spend_budget(author_id, await mentions.resolve(body, author_id))
 
 
 async def record_tags_and_mentions(post_id: int) -> None:

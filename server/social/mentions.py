@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from server.accounts.tables import User
+from server.lib import budgets
+from server.settings import get_settings
 from server.social.access import is_duplicate
 from server.social.parsing import MAX_MENTIONS, mention_ids, name_key, plain_mentions
 from server.social.tables import Mention
 
-__all__ = ["resolve", "record", "mentioned_in"]
+__all__ = ["resolve", "spend_budget", "unrecorded", "record", "mentioned_in"]
 
 
 async def resolve(text: str, author_id: int) -> list[int]:
@@ -37,15 +39,30 @@ async def resolve(text: str, author_id: int) -> list[int]:
     return [uid for uid in dict.fromkeys(found) if uid != author_id][:MAX_MENTIONS]
 
 
-async def record(post_id: int, comment_id: int | None, author_id: int, person_ids: list[int]) -> list[int]:
-    """Store the mentions; returns the people mentioned here for the first time (to be told)."""
+async def spend_budget(author_id: int, person_ids: list[int]) -> None:
+    """Each colleague a text newly names costs one from the author's hourly mention budget (a 429 past it):
+    every mention notifies someone, and this bounds how many people one person can ping."""
+    limit = get_settings().mentions_per_hour
+    await budgets.spend(f"mentions:{author_id}", len(person_ids), limit,
+                         f"You can mention at most {budgets.counted(limit, 'colleague')} an hour.")
+
+
+async def unrecorded(post_id: int, comment_id: int | None, person_ids: list[int]) -> list[int]:
+    """The people of `person_ids` not yet recorded as mentioned in this post (or comment of it)."""
     if not person_ids:
         return []
     where = (Mention.post == post_id) & (
         Mention.comment.is_null() if comment_id is None else (Mention.comment == comment_id)
     )
     known = {row["person"] for row in await Mention.select(Mention.person).where(where)}
-    new = [pid for pid in person_ids if pid not in known]
+    return [pid for pid in person_ids if pid not in known]
+
+
+async def record(post_id: int, comment_id: int | None, author_id: int, person_ids: list[int]) -> list[int]:
+    """Store the mentions; returns the people mentioned here for the first time (to be told)."""
+    if not person_ids:
+        return []
+    new = await unrecorded(post_id, comment_id, person_ids)
     recorded = []
     for pid in new:
         try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import json
 import os
 import re
 import secrets
+import time
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from litestar.exceptions import ValidationException
 
 from server.db import is_postgres
 from server.settings import get_settings
+from server.uploads import handover
 from server.uploads.tables import Upload
 from server.uploads.tus import CHECKSUM_ALGORITHMS, CHECKSUM_MISMATCH, TusError
 
@@ -27,11 +30,13 @@ __all__ = [
     "remove_expired", "finished_upload", "discard_upload", "part_path",
 ]
 
-# How long a PATCH waits for another PATCH of the same upload in this process before a 423.
+# How long a PATCH waits for another PATCH of the same upload (a silent one hands over sooner) before a 423.
 LOCK_WAIT = 10.0
 _ID = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _UNKNOWN = "This upload does not exist."
 _LOST = "This upload's data was lost on the server; please start again."
+_BUSY = "Another request is still writing to this upload; try again shortly."
+_FULL = "The server has run out of storage space. Your upload is kept and carries on once there is room again."
 # One lock per upload id while someone holds it; the weak map forgets idle ones.
 _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -104,8 +109,14 @@ async def create_upload(owner_id: int, length: int, metadata: dict[str, str]) ->
             expires_at=_expiry(), finished_at=_now() if length == 0 else None,
         )
         await Upload.insert(row)
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    part_path(upload_id).touch()
+    try:
+        settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+        part_path(upload_id).touch()
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        await Upload.delete().where(Upload.id == upload_id)
+        raise _disk_full() from None
     return await _live_row(upload_id)
 
 
@@ -114,18 +125,48 @@ async def write_chunk(
     *, announced: int | None, checksum: tuple[str, bytes] | None,
 ) -> dict:
     """Append one PATCH body at `offset` and commit what reached the disk; returns the new row."""
+    # Only the owner may write, and so only the owner can ask a silent writer to hand over.
+    await get_upload(owner_id, upload_id)
+    deadline = time.monotonic() + LOCK_WAIT
     lock = _locks.setdefault(upload_id, asyncio.Lock())
+    if lock.locked():
+        handover.ask(upload_id)
     try:
         await asyncio.wait_for(lock.acquire(), LOCK_WAIT)
     except asyncio.TimeoutError:
-        raise TusError(423, "Another request is still writing to this upload; try again shortly.") from None
+        raise TusError(423, _BUSY, {"Retry-After": "1"}) from None
     try:
-        return await _write_locked(owner_id, upload_id, offset, body, announced, checksum)
+        return await _write_locked(owner_id, upload_id, offset, body, announced, checksum, deadline)
     finally:
         lock.release()
 
 
-async def _write_locked(owner_id, upload_id, offset, body, announced, checksum) -> dict:
+async def _file_lock(fileno: int, upload_id: str, deadline: float) -> None:
+    """The OS lock on the part file, across processes; it dies with its process, so a crash leaves none."""
+    while True:
+        try:
+            fcntl.flock(fileno, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise TusError(423, _BUSY, {"Retry-After": "1"}) from None
+            handover.ask(upload_id)  # a writer in another web process
+            await asyncio.sleep(0.1)
+
+
+async def _write_all(out, data: bytes) -> None:
+    """Unbuffered writes may be short (a disk filling up): write the rest until done or an error."""
+    view = memoryview(data)
+    while view:
+        view = view[await out.write(view):]
+
+
+def _disk_full(offset: int | None = None) -> TusError:
+    # 507 Insufficient Storage (RFC 4918): the client retries (tus-js-client does on 5xx) once there is room.
+    return TusError(507, _FULL, {"Retry-After": "60", **({"Upload-Offset": str(offset)} if offset is not None else {})})
+
+
+async def _write_locked(owner_id, upload_id, offset, body, announced, checksum, deadline) -> dict:
     row = await get_upload(owner_id, upload_id)
     if offset != row["offset"]:
         raise TusError(
@@ -137,44 +178,60 @@ async def _write_locked(owner_id, upload_id, offset, body, announced, checksum) 
         raise TusError(413, f"This chunk goes past the end of the upload ({length} bytes).")
     hasher = CHECKSUM_ALGORITHMS[checksum[0]]() if checksum else None
     written = 0
+    stopped: handover.Stopped | None = None
     try:
         # r+b, not ab: a file removed meanwhile (termination, a post taking it) must not be recreated.
-        out = await aiofiles.open(part_path(upload_id), "r+b")
+        # Unbuffered, so a full disk fails the write that hit it, not a later flush or close.
+        out = await aiofiles.open(part_path(upload_id), "r+b", buffering=0)
     except FileNotFoundError:
         raise TusError(410, _LOST) from None
     try:
-        try:
-            # Across processes: the OS lock dies with its process, so a crash leaves no stale lock.
-            fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise TusError(423, "Another request is still writing to this upload; try again shortly.") from None
+        await _file_lock(out.fileno(), upload_id, deadline)
+        handover.clear(upload_id)
         if os.fstat(out.fileno()).st_size < offset:
             raise TusError(410, _LOST)
         # Bytes past the committed offset are from a writer that died before committing.
         await out.truncate(offset)
         await out.seek(offset)
         try:
-            async for data in body:
+            async for data in handover.pieces(body, upload_id):
                 if offset + written + len(data) > length:
                     await out.truncate(offset)
                     raise TusError(413, f"This chunk goes past the end of the upload ({length} bytes).")
-                await out.write(data)
+                await _write_all(out, data)
                 written += len(data)
                 if hasher:
                     hasher.update(data)
-        except ClientGone:
+        except (ClientGone, handover.Stopped) as exc:
+            stopped = exc if isinstance(exc, handover.Stopped) else None
             if hasher:
                 # A partial chunk cannot be checked against its checksum, so none of it counts.
                 await out.truncate(offset)
-                return row
-        if hasher and hasher.digest() != checksum[1]:
+                written = 0
+                if stopped is None:
+                    return row
+        if hasher and not stopped and hasher.digest() != checksum[1]:
             await out.truncate(offset)
             raise TusError(CHECKSUM_MISMATCH, "The checksum of this chunk does not match; it was discarded.")
-        await out.flush()
         await asyncio.to_thread(os.fsync, out.fileno())
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # Nothing of this chunk counts: the client sends it again once there is room.
+        await asyncio.to_thread(os.ftruncate, out.fileno(), offset)
+        raise _disk_full(offset) from None
     finally:
         await out.close()
-    return await _commit(row, offset + written)
+    row = await _commit(row, offset + written)
+    if isinstance(stopped, handover.Stalled):
+        raise TusError(408, (
+            f"No data arrived for {get_settings().upload_idle_timeout:g} seconds; the upload stopped at byte "
+            f"{row['offset']} and resumes from there."
+        ), {"Upload-Offset": str(row["offset"])})
+    if isinstance(stopped, handover.TakenOver):
+        raise TusError(409, f"A newer request took over this upload at byte {row['offset']}.",
+                       {"Upload-Offset": str(row["offset"])})
+    return row
 
 
 async def _commit(row: dict, new_offset: int) -> dict:
@@ -234,4 +291,5 @@ async def discard_upload(upload_id: str) -> None:
         return
     # File first: a crash in between leaves a row that expires, never an orphan file.
     await asyncio.to_thread(part_path(upload_id).unlink, missing_ok=True)
+    await asyncio.to_thread(handover.clear, upload_id)
     await Upload.delete().where(Upload.id == upload_id)

@@ -79,7 +79,9 @@ def server(tmp_path_factory) -> str:
     """Base URL of a migrated instance with an admin and a member, served on a free port."""
     data = tmp_path_factory.mktemp("hallway-data")
     pwa = build_pwa(tmp_path_factory.mktemp("hallway-pwa") / "pwa")
-    env = {**os.environ, "HALLWAY_DATA": str(data), "HALLWAY_SIGNIN_ATTEMPTS": "20", "HALLWAY_PWA_DIR": str(pwa)}
+    # The two test people post and comment far more in a run than anyone may in an hour.
+    env = {**os.environ, "HALLWAY_DATA": str(data), "HALLWAY_SIGNIN_ATTEMPTS": "20", "HALLWAY_PWA_DIR": str(pwa),
+           "HALLWAY_POSTS_PER_HOUR": "10000", "HALLWAY_COMMENTS_PER_HOUR": "10000", "HALLWAY_MENTIONS_PER_HOUR": "10000"}
     env.pop("DATABASE_URL", None)
     hallway = _hallway()
     subprocess.run([hallway, "migrate"], env=env, check=True, capture_output=True, timeout=120)

@@ -329,3 +329,34 @@ def test_a_failed_post_says_why_and_offers_retry_and_delete(new_context, tmp_pat
     expect(page.locator(".post-list")).to_have_attribute("aria-busy", "false")
     expect(page.locator(".list-status")).not_to_have_text("")  # loaded: the end of the feed, or "No posts yet"
     expect(article(page, text)).to_have_count(0)
+
+
+def test_a_post_whose_answer_was_lost_is_posted_once_when_sent_again(page: Page) -> None:
+    """The server made the post but the phone never heard back; Post again gives that post, not a second."""
+    sign_in(page, MEMBER)
+    open_composer(page)
+    text = unique("Lunch at noon")
+    page.get_by_label("Message").fill(text)
+    keys: list[str] = []
+
+    def lose_the_first_answer(route: Route, request: Request) -> None:
+        if request.method != "POST":
+            route.continue_()
+            return
+        keys.append(request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # it reaches the server and is made...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route("**/api/posts", lose_the_first_answer)
+    post_button = page.get_by_role("button", name="Post", exact=True)
+    post_button.click()
+    expect(page.get_by_text("No connection to Hallway")).to_be_visible()
+    post_button.click()
+    expect(page.get_by_role("article").filter(has_text=text)).to_be_visible()
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1], keys
+    page.unroute("**/api/posts")
+    page.reload()
+    expect(page.get_by_role("article").filter(has_text=text)).to_have_count(1)

@@ -1,5 +1,6 @@
 """Tiny test media made with PyAV, Pillow and pillow-heif."""
 
+import io
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import av
 from PIL import Image, ImageDraw
 
-__all__ = ["RED", "make_audio_only", "make_clip", "make_gif", "top_is_red", "box_order"]
+__all__ = ["RED", "make_audio_only", "make_clip", "make_gif", "make_frame_flood_gif", "top_is_red", "box_order"]
 
 RED = (230, 20, 20)
 
@@ -84,6 +85,26 @@ def make_gif(path: Path, frames=6) -> Path:
     """An animated GIF with the red bar on top."""
     images = [_picture(120, 90, "top", i).quantize(32) for i in range(frames)]
     images[0].save(path, save_all=True, append_images=images[1:], duration=100, loop=0)
+    return path
+
+
+def make_frame_flood_gif(path: Path, frames: int) -> Path:
+    """An animated GIF of `frames` tiny frames: cheap to send, slow to probe (every frame is parsed).
+
+    Pillow writes two 8x8 frames; the second one's blocks are repeated, as a crafted upload would.
+    """
+    out = io.BytesIO()
+    first, second = Image.new("P", (8, 8), 1), Image.new("P", (8, 8), 2)
+    first.save(out, "GIF", save_all=True, append_images=[second], duration=20, loop=0, optimize=False)
+    data = out.getvalue()
+    start = data.index(b"\x21\xf9")  # the first frame's graphic control extension
+    second_start = data.index(b"\x21\xf9", start + 1)
+    frame = data[second_start:-1]  # the second frame, up to the trailer
+    with path.open("wb") as f:
+        f.write(data[:second_start])
+        for _ in range(frames // 10_000):
+            f.write(frame * 10_000)
+        f.write(frame * (frames % 10_000) + b"\x3b")
     return path
 
 

@@ -24,6 +24,8 @@ test('errorMessage words every kind of failure', () => {
   assert.equal(errorMessage(new ApiError({ kind: 'http', status: 429, retryAfter: 12 }), t),
     'Too many attempts. Please wait 12 seconds and try again.');
   assert.match(errorMessage(new ApiError({ kind: 'http', status: 500, detail: 'Traceback…' }), t), /server \(error 500\)/);
+  assert.equal(errorMessage(new ApiError({ kind: 'http', status: 507, detail: 'The server has run out…' }), t),
+    t('error.storageFull'));
   assert.equal(errorMessage(new ApiError({ kind: 'http', status: 401 }), t), t('error.signedOut'));
   assert.match(errorMessage(new ApiError({ kind: 'http', status: 418 }), t), /418/);
   assert.match(errorMessage(new Error('boom'), t), /failed/);

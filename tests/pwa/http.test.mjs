@@ -39,6 +39,15 @@ test('unsafe methods send the CSRF cookie as header and a JSON body', async () =
   assert.equal(init.body, '{"body":"hi"}');
 });
 
+test('a request may add headers (the Idempotency-Key of a post), never replacing the CSRF one', async () => {
+  const fetch = fakeFetch(() => reply(201, { id: 1 }));
+  const http = createHttp({ fetch, getCookies: () => 'csrftoken=tok123' });
+  await http.post('/api/posts', { body: 'hi' }, { headers: { 'Idempotency-Key': 'k1', [CSRF_HEADER]: 'forged' } });
+  const { init } = fetch.calls[0];
+  assert.equal(init.headers['Idempotency-Key'], 'k1');
+  assert.equal(init.headers[CSRF_HEADER], 'tok123');
+});
+
 test('without a CSRF cookie, GET /api/health first', async () => {
   let cookies = '';
   const fetch = fakeFetch((path) => {

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"db"},
     {"lib", "jobs", "storage", "content_counter"},
     {"accounts"},
-    {"uploads"},
+    {"uploads", "idempotency"},
     {"posts"},
     {"push", "views", "live", "media_files"},
     {"notifications"},

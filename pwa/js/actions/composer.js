@@ -4,6 +4,7 @@
 import * as q from '../lib/upload-queue.js';
 import { openDraftStore, clearDraft } from '../lib/draft-store.js';
 import { ApiError } from '../lib/errors.js';
+import { keyFor } from '../lib/request-key.js';
 import { loadTus, prepareUpload } from '../api/uploads.js';
 import { http, CSRF_COOKIE } from '../api/http.js';
 import { readCookie } from '../lib/compose.js';
@@ -19,6 +20,9 @@ let draftStore = null;
 let opened = null; // the promise of open(), so the draft is restored once
 let tus = null;
 let lastError = null; // {key, params} or ApiError shown above the Post button
+// {key, payload} of the last Post pressed: the same Idempotency-Key while the post is unchanged,
+// kept with the draft, so a retry after a lost answer (even after the app was closed) posts once.
+let sending = null;
 const files = new Map(); // key -> File
 const uploads = new Map(); // key -> tus.Upload
 const listeners = new Set();
@@ -49,7 +53,7 @@ function set(next) {
 
 async function persist() {
   try {
-    await draftStore?.saveRecord(q.draftRecord(queue, body));
+    await draftStore?.saveRecord({ ...q.draftRecord(queue, body), sending });
   } catch (err) {
     console.warn('draft', err); // private mode or a full disk: uploading still works, resuming will not
   }
@@ -63,6 +67,7 @@ export function openComposer() {
       const { record, files: stored } = await draftStore.load();
       if (record) {
         body = record.body || body;
+        sending = record.sending || null;
         for (const [key, file] of stored) files.set(key, file);
         queue = q.restoreQueue(record, (key) => files.has(key));
       }
@@ -216,7 +221,10 @@ export async function submit() {
   const state = q.postState(queue, body);
   if (!state.ready) return null;
   lastError = null;
-  const post = await publishPost(q.postPayload(queue, body));
+  const payload = q.postPayload(queue, body);
+  sending = keyFor(sending, payload);
+  await persist(); // before sending: the key must outlive a closed app
+  const post = await publishPost(payload, sending.key);
   await reset();
   return post;
 }
@@ -229,6 +237,7 @@ export async function reset({ terminate = false } = {}) {
   queue = q.emptyQueue();
   body = '';
   lastError = null;
+  sending = null;
   clearTimeout(bodyTimer);
   if (draftStore) await draftStore.clear().catch(() => {});
   else await clearDraft().catch(() => {});

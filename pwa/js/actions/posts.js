@@ -6,8 +6,9 @@ import { t } from '../lib/i18n.js';
 import { showToast } from '../components/toast.js';
 import { store } from './app-state.js';
 
-export async function publishPost(payload) {
-  const post = await api.createPost(payload);
+/** key: the Idempotency-Key of this post, the same on every retry of it. */
+export async function publishPost(payload, key = null) {
+  const post = await api.createPost(payload, key);
   store.set({ justPosted: post });
   showToast(t(post.status === 'processing' ? 'compose.postedProcessing' : 'compose.posted'));
   return post;

@@ -56,9 +56,9 @@ export function createHttp({
     return token;
   }
 
-  async function request(method, path, { body, timeout, unauthorizedIsError = false } = {}) {
+  async function request(method, path, { body, timeout, unauthorizedIsError = false, headers: extra = {} } = {}) {
     const verb = method.toUpperCase();
-    const headers = {};
+    const headers = { ...extra };
     if (UNSAFE.has(verb)) {
       const token = await csrfToken();
       if (token) headers[CSRF_HEADER] = token;

@@ -25,8 +25,11 @@ export function getFeed(params = {}) {
   }
   return http().get(path);
 }
-/** payload: {body, upload_ids?, alt_texts?} (a plain string is a text post). */
-export const createPost = (payload) => http().post('/api/posts', typeof payload === 'string' ? { body: payload } : payload);
+/** The header that makes a create safe to retry: the server answers a repeat with the first answer. */
+const once = (key) => (key ? { headers: { 'Idempotency-Key': key } } : {});
+
+/** payload: {body, upload_ids?, alt_texts?} (a plain string is a text post); key: see lib/request-key.js. */
+export const createPost = (payload, key = null) => http().post('/api/posts', typeof payload === 'string' ? { body: payload } : payload, once(key));
 export const getPost = (id) => http().get(postPath(id));
 export const deletePost = (id) => http().del(postPath(id));
 export const retryPost = (id) => http().post(`${postPath(id)}/retry`, {});

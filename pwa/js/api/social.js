@@ -10,7 +10,10 @@ export const unreact = (postId, kind) => http().del(`${post(postId)}/reactions/$
 export const listReactors = (postId, { kind, cursor } = {}) => http().get(withQuery(`${post(postId)}/reactions`, { kind, cursor }));
 
 export const listComments = (postId, { cursor, parent } = {}) => http().get(withQuery(`${post(postId)}/comments`, { cursor, parent }));
-export const addComment = (postId, body, parentId = null) => http().post(`${post(postId)}/comments`, { body, parent_id: parentId });
+/** key: an Idempotency-Key kept across retries of this comment (lib/request-key.js). */
+export const addComment = (postId, body, parentId = null, key = null) => http().post(
+  `${post(postId)}/comments`, { body, parent_id: parentId }, key ? { headers: { 'Idempotency-Key': key } } : {},
+);
 export const editComment = (id, body) => http().patch(`/api/comments/${enc(id)}`, { body });
 export const deleteComment = (id) => http().del(`/api/comments/${enc(id)}`);
 

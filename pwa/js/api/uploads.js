@@ -61,8 +61,9 @@ export async function prepareUpload(tus, file, { onProgress, onDone, onError }) 
     },
     onShouldRetry(err) {
       const status = err?.originalResponse?.getStatus?.() || 0;
-      // 409 (offset moved) and 423 resolve with a HEAD; other 4xx will not get better by retrying.
-      return !status || status >= 500 || status === 409 || status === 423 || status === 429;
+      // 408 (the server stopped waiting for this chunk), 409 (offset moved) and 423 resolve with a
+      // HEAD; 507 (disk full) once there is room; other 4xx will not get better by retrying.
+      return !status || status >= 500 || [408, 409, 423, 429].includes(status);
     },
     onProgress,
     onSuccess: () => onDone(uploadIdFromUrl(upload.url)),

@@ -2,6 +2,7 @@
 // delete one's own (moderators delete any), @mention autocomplete, load more. Also the
 // "who reacted" sheet. Loaded on first use.
 import { listComments, addComment, editComment, deleteComment, listReactors } from '../api/social.js';
+import { keyFor } from '../lib/request-key.js';
 import { errorMessage } from '../lib/errors.js';
 import { t, getLanguage } from '../lib/i18n.js';
 import { relativeTime, fullDate } from '../lib/relative-time.js';
@@ -35,6 +36,7 @@ export function openComments(post, { onCount } = {}) {
   let count = post.comment_count || 0;
   let cursor = null;
   let replyTo = null; // the comment being answered
+  let sending = null; // {key, payload} of the comment being sent (lib/request-key.js)
   const shown = new Map(); // comment id -> {li, comment}
   const list = el('ul', { class: 'comments', 'aria-label': t('comments.title') });
   const status = el('div', { class: 'list-status', 'aria-live': 'polite' });
@@ -83,8 +85,12 @@ export function openComments(post, { onCount } = {}) {
       return;
     }
     send.disabled = true;
+    const parentId = replyTo ? (replyTo.parent_id ?? replyTo.id) : null;
+    // The same Idempotency-Key while this comment is sent again unchanged: a lost answer never doubles it.
+    sending = keyFor(sending, { post: post.id, body, parentId });
     try {
-      const comment = await addComment(post.id, body, replyTo ? (replyTo.parent_id ?? replyTo.id) : null);
+      const comment = await addComment(post.id, body, parentId, sending.key);
+      sending = null;
       textarea.value = '';
       setReply(null);
       place(comment, { fresh: true });

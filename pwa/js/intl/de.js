@@ -329,6 +329,7 @@ export const de = {
   'error.timeout': 'Hallway hat zu lange nicht geantwortet. Bitte versuchen Sie es erneut.',
   'error.server': 'Auf dem Server ist etwas schiefgegangen (Fehler {status}). Bitte versuchen Sie es später erneut.',
   'error.generic': 'Die Anfrage ist fehlgeschlagen (Fehler {status}).',
+  'error.storageFull': 'Auf dem Server ist kein Speicherplatz mehr frei. Ihr Upload bleibt erhalten und geht weiter, sobald wieder Platz ist.',
   'error.rateLimited': {
     one: 'Zu viele Versuche. Bitte warten Sie {n} Sekunde und versuchen Sie es erneut.',
     other: 'Zu viele Versuche. Bitte warten Sie {n} Sekunden und versuchen Sie es erneut.',

@@ -331,6 +331,7 @@ export const en = {
   'error.timeout': 'Hallway took too long to answer. Please try again.',
   'error.server': 'Something went wrong on the server (error {status}). Please try again later.',
   'error.generic': 'The request failed (error {status}).',
+  'error.storageFull': 'The server has run out of storage space. Your upload is kept and carries on once there is room again.',
   'error.rateLimited': {
     one: 'Too many attempts. Please wait {n} second and try again.',
     other: 'Too many attempts. Please wait {n} seconds and try again.',

@@ -42,6 +42,8 @@ export function errorMessage(error, t) {
   if (error.status === 429 && error.retryAfter !== null) {
     return t('error.rateLimited', { n: error.retryAfter });
   }
+  // 507: the server's disk is full; an upload waits for room rather than failing.
+  if (error.status === 507) return t('error.storageFull');
   // 5xx details are rarely meant for people (and Litestar hides them anyway).
   if (error.status >= 500) return t('error.server', { status: error.status });
   if (error.detail) return error.detail;

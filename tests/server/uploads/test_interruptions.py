@@ -129,8 +129,11 @@ async def test_a_patch_that_waits_too_long_for_the_lock_is_423(member_client, mo
     assert part_file(location).read_bytes() == data
 
 
-async def test_a_writer_in_another_process_holds_the_file_lock(member_client):
+async def test_a_writer_in_another_process_holds_the_file_lock(member_client, monkeypatch):
     """Several web processes: the flock on the part file keeps a second writer out (423)."""
+    from server.uploads import services
+
+    monkeypatch.setattr(services, "LOCK_WAIT", 0.3)  # how long the second writer waits for the first
     location = await create(member_client, 10)
     with open(part_file(location), "ab") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another open file description, as another process would have
