@@ -1,4 +1,4 @@
-"""The `hallway` command: serve, worker, migrate, run, user add|disable|enable|role|reset."""
+"""The `hallway` command: serve, worker, migrate, run, user add|disable|enable|role|reset, people import."""
 
 from __future__ import annotations
 
@@ -155,16 +155,20 @@ def cmd_user_add(args) -> int:
     return 0
 
 
-def _user_command(work) -> int:
-    """Run `work(email)` against the database; an error the API would answer with is printed, exit 2."""
-    from litestar.exceptions import HTTPException
-
+def _in_instance(work):
+    """Run `work()` against the database with every listener wired: disabling tells push, as in the web process."""
     from server import wiring
 
-    wiring.wire()  # disabling tells push, as in the web process
+    wiring.wire()
+    return asyncio.run(_with_engine(lambda engine: work()))
+
+
+def _user_command(work) -> int:
+    """Run `work()` against the database; an error the API would answer with is printed, exit 2."""
+    from litestar.exceptions import HTTPException
 
     try:
-        return asyncio.run(_with_engine(lambda engine: work())) or 0
+        return _in_instance(work) or 0
     except HTTPException as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
@@ -206,11 +210,7 @@ def cmd_user_role(args) -> int:
 def cmd_user_reset(args) -> int:
     from server.accounts import lifecycle
 
-    settings = get_settings()
-    warnings = settings.link_warnings()
-    if not settings.base_url:
-        # This command does not serve: it cannot know a `--port` given to `hallway serve`.
-        warnings.append(f"HALLWAY_BASE_URL is not set: the link assumes Hallway is served at {settings.public_url}.")
+    warnings = _link_warnings()
 
     async def work():
         user = await lifecycle.find_by_email(args.email)
@@ -222,6 +222,70 @@ def cmd_user_reset(args) -> int:
         print(lifecycle.reset_url(token))
 
     return _user_command(work)
+
+
+def _link_warnings() -> list[str]:
+    settings = get_settings()
+    warnings = settings.link_warnings()
+    if not settings.base_url:
+        # This command does not serve: it cannot know a `--port` given to `hallway serve`.
+        warnings.append(f"HALLWAY_BASE_URL is not set: the link assumes Hallway is served at {settings.public_url}.")
+    return warnings
+
+
+def cmd_people_import(args) -> int:
+    from server.accounts import people_import
+
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+
+    async def work():
+        return await people_import.run(
+            data, disable_missing=args.disable_missing, links=args.links, dry_run=args.dry_run
+        )
+
+    from litestar.exceptions import HTTPException
+
+    try:
+        report = _in_instance(work)
+    except HTTPException as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    except people_import.Refused as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        print("error: nothing was imported; correct the lines above and run the import again.", file=sys.stderr)
+        return 2
+    _print_import(report, args)
+    return 0
+
+
+def _print_import(report, args) -> None:
+    would = "would be " if args.dry_run else ""
+    for email in report.created:
+        print(f"created {email}")
+    for email, fields in report.updated:
+        print(f"updated {email}: {', '.join(fields)}")
+    for email in report.disabled:
+        print(f"disabled {email} (not in the file)")
+    for email in report.left_disabled:
+        print(f"note: {email} is disabled, and stays so (`hallway user enable {email}` lets them in again)",
+              file=sys.stderr)
+    print(f"{len(report.created)} {would}created, {len(report.updated)} {would}updated, {report.unchanged} unchanged, "
+          f"{len(report.disabled)} {would}disabled" + (" (a dry run: nothing was changed)" if args.dry_run else ""))
+    if report.links:
+        _warn(_link_warnings())
+        print("One-time links for the people created to choose their password, valid a day; hand each over "
+              "yourself:", file=sys.stderr)
+        for email, link in report.links.items():
+            print(f"link {email} {link}")
+    elif report.created and not args.dry_run:
+        print(f"The {len(report.created)} people created cannot sign in until they choose a password: give them "
+              "a link with `hallway user reset EMAIL` or \"Reset password\" on the People screen (or import with "
+              "--links).", file=sys.stderr)
 
 
 def cmd_demo(args) -> int:
@@ -269,6 +333,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("email")
     p.add_argument("role", choices=["admin", "moderator", "member"])
     p.set_defaults(func=cmd_user_role)
+
+    people = sub.add_parser("people", help="manage the directory").add_subparsers(dest="people_command", required=True)
+    p = people.add_parser(
+        "import", help="set names, job titles, departments, locations and managers from a CSV file (all or nothing)",
+        description="The first line names the columns: email (required), name, title, department, location, "
+        "manager email. Each column in the file is set as it says (an empty cell empties it); a column not "
+        "in the file is left as it is. People not in Hallway yet are added as members without a password. "
+        "Running the same file again changes nothing.",
+    )
+    p.add_argument("file", help="the CSV file (UTF-8; comma, semicolon or tab separated), or - for stdin")
+    p.add_argument("--disable-missing", action="store_true",
+                   help="disable everyone not in the file (their sessions end at once)")
+    p.add_argument("--links", action="store_true",
+                   help="print a one-time link (valid a day) for each person added to choose a password")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, and change nothing")
+    p.set_defaults(func=cmd_people_import)
 
     sub.add_parser("demo", help="fill the instance with sample colleagues and posts").set_defaults(func=cmd_demo)
 

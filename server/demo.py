@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 
+from server.accounts import organisation
 from server.accounts.schemas import ProfilePatch
 from server.accounts.services import create_user, update_profile
 from server.accounts.tables import User
@@ -37,9 +38,9 @@ async def fill(engine) -> None:
         if await User.exists().where(User.email == email):
             continue
         user = await create_user(email, name, password, role)
-        await update_profile(user["id"], ProfilePatch(
-            title=title, department=department, location=location, expertise=expertise,
-        ))
+        # Where they sit is an admin's to set (as `hallway people import` does); the tags are their own.
+        await organisation.apply(user["id"], {"title": title, "department": department, "location": location})
+        await update_profile(user["id"], ProfilePatch(expertise=expertise))
         await create_post(Viewer(id=user["id"], role=role, name=name, email=email, department=department, location=location), NewPost(body=post))
         made += 1
     if made:

@@ -206,15 +206,20 @@ class Users:
         self.count = 0
 
     async def create(self, role: str = "member", name: str | None = None, **profile) -> dict:
+        from server.accounts import organisation
         from server.accounts.services import create_user, update_profile
         from server.accounts.schemas import ProfilePatch
+        from server.accounts.tables import User
 
         self.count += 1
         name = name or f"Person {self.count}"
         email = profile.pop("email", f"person{self.count}-{uuid.uuid4().hex[:6]}@example.com")
         row = await create_user(email, name, PASSWORD, role)
+        # Title, department, location and manager as an admin sets them; the rest as the person does.
+        await organisation.apply(row["id"], {f: profile.pop(f) for f in organisation.FIELDS if f in profile})
         if profile:
-            row = await update_profile(row["id"], ProfilePatch(**profile))
+            await update_profile(row["id"], ProfilePatch(**profile))
+        row = await User.select().where(User.id == row["id"]).first()
         return {**row, "password": PASSWORD}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, ValidationException
@@ -12,11 +13,12 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from piccolo.columns.combination import WhereRaw
 
-from server.accounts import lifecycle, services, throttle
+from server.accounts import lifecycle, organisation, services, throttle
 from server.accounts.schemas import (
-    AcceptInvite, Account, AccountPage, AccountPatch, InviteIn, InviteInfo, InviteOut, Me, NewPassword, OpenInvite,
-    PasswordChange, ProfilePatch, ResetInfo, ResetOut, SignIn,
+    AcceptInvite, Account, AccountPage, AccountPatch, InviteIn, InviteInfo, InviteOut, Manager, Me, NewPassword,
+    OpenInvite, PasswordChange, ProfilePatch, ResetInfo, ResetOut, SignIn,
 )
+from server.accounts.passwords import has_password
 from server.accounts.sessions import COOKIE, end_session, session_cookie, start_session
 from server.accounts.tables import User
 from server.lib.cookies import cookie_value
@@ -49,7 +51,7 @@ class SessionController(Controller):
         device = await throttle.succeeded(limiter, attempt)
         token = await start_session(user["id"])
         user = await services.default_language(user, request.headers.get("accept-language"))
-        return Response(services.me_out(user), cookies=[session_cookie(token), device])
+        return Response(await services.me(user["id"]), cookies=[session_cookie(token), device])
 
     @delete(operation_id="signOut", opt={"role": "public"}, status_code=HTTP_204_NO_CONTENT)
     async def sign_out(self, request: Request) -> Response[None]:
@@ -64,12 +66,15 @@ class MeController(Controller):
 
     @get(operation_id="getMe")
     async def me(self, request: Request) -> Me:
-        row = await User.select().where(User.id == viewer_of(request).id).first()
-        return services.me_out(row)
+        return await services.me(viewer_of(request).id)
 
     @patch(operation_id="updateMe")
     async def update(self, request: Request, data: JSONBody[ProfilePatch]) -> Me:
-        return services.me_out(await services.update_profile(viewer_of(request).id, data))
+        """Change one's name, bio, "ask me about" tags or language. Job title, department, location and
+        manager are set by admins: sending one is a 400 that says so."""
+        viewer = viewer_of(request)
+        await services.update_profile(viewer.id, data)
+        return await services.me(viewer.id)
 
     @put("/password", operation_id="changePassword", status_code=HTTP_204_NO_CONTENT)
     async def change_password(self, request: Request, data: JSONBody[PasswordChange], state: State) -> None:
@@ -113,7 +118,7 @@ class InviteController(Controller):
         user = await services.accept_invite(token, data.name, data.email, data.password)
         user = await services.default_language(user, request.headers.get("accept-language"))
         session = await start_session(user["id"])
-        return Response(services.me_out(user), status_code=HTTP_201_CREATED, cookies=[session_cookie(session)])
+        return Response(await services.me(user["id"]), status_code=HTTP_201_CREATED, cookies=[session_cookie(session)])
 
 
 class PasswordResetController(Controller):
@@ -132,7 +137,7 @@ class PasswordResetController(Controller):
         """Set the new password: every earlier session ends, and this browser is signed in."""
         user = await lifecycle.use_reset(token, data.password)
         session = await start_session(user["id"])
-        return Response(services.me_out(user), cookies=[session_cookie(session)])
+        return Response(await services.me(user["id"]), cookies=[session_cookie(session)])
 
 
 # An id a row can have on both databases (PostgreSQL's SERIAL is 32-bit): a larger one is a 400,
@@ -141,10 +146,16 @@ RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 
 
 def _account_out(row: dict) -> Account:
+    manager = Manager(id=row["manager"], name=row["manager_name"]) if row["manager"] else None
     return Account(
         id=row["id"], name=row["name"], email=row["email"], role=row["role"], disabled=row["disabled"],
-        title=row["title"], department=row["department"], created_at=row["created_at"],
+        title=row["title"], department=row["department"], location=row["location"], manager=manager,
+        has_password=has_password(row["password_hash"]), created_at=row["created_at"],
     )
+
+
+async def _account(person_id: int) -> Account:
+    return _account_out(await User.select(*_ACCOUNT_COLUMNS).where(User.id == person_id).first())
 
 
 def _like(text: str) -> str:
@@ -169,9 +180,10 @@ class AccountAdminController(Controller):
         """Everyone, disabled people too, in name order; `q` matches name or email."""
         query = User.select(*_ACCOUNT_COLUMNS)
         if text := q.strip().lower():
-            query = query.where(
-                WhereRaw("(LOWER(name) LIKE {} ESCAPE '\\' OR LOWER(email) LIKE {} ESCAPE '\\')", _like(text), _like(text))
-            )
+            # Qualified: the manager is a second `users` in the query.
+            query = query.where(WhereRaw(
+                "(LOWER(users.name) LIKE {} ESCAPE '\\' OR LOWER(users.email) LIKE {} ESCAPE '\\')", _like(text), _like(text)
+            ))
         if cursor:
             name, last_id = decode_cursor(cursor, get_settings().secret, 2)
             query = query.where((User.name > name) | ((User.name == name) & (User.id > last_id)))
@@ -184,11 +196,14 @@ class AccountAdminController(Controller):
 
     @patch("/people/{person_id:int}", operation_id="updateAccount", opt={"role": "admin"})
     async def update(self, person_id: RowId, data: JSONBody[AccountPatch]) -> Account:
-        """Change the role, or disable (their sessions and push devices end at once) or enable someone.
+        """Change the role, disable (their sessions and push devices end at once) or enable someone, and set
+        their job title, department, location (announcements are addressed by these) and manager.
 
         The last active admin can be neither demoted nor disabled.
         """
-        return _account_out(await lifecycle.update_account(person_id, role=data.role, disabled=data.disabled))
+        details = {f: getattr(data, f) for f in organisation.FIELDS if getattr(data, f) is not msgspec.UNSET}
+        await lifecycle.update_account(person_id, role=data.role, disabled=data.disabled, details=details)
+        return await _account(person_id)
 
     @post("/people/{person_id:int}/password-reset", operation_id="createPasswordReset", opt={"role": "admin"},
           status_code=HTTP_201_CREATED)
@@ -216,5 +231,7 @@ class AccountAdminController(Controller):
 
 
 _ACCOUNT_COLUMNS = (
-    User.id, User.name, User.email, User.role, User.disabled, User.title, User.department, User.created_at,
+    User.id, User.name, User.email, User.role, User.disabled, User.title, User.department, User.location,
+    User.manager, User.manager.name.as_alias("manager_name"), User.created_at,
+    User.password_hash,  # only whether there is one leaves this module
 )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from litestar.exceptions import ClientException, NotFoundException, ValidationException
 
+from server.accounts import organisation
 from server.accounts.passwords import hash_password, verify_password
 from server.accounts.services import Gone, check_password
 from server.accounts.tables import ROLES, Invite, PasswordReset, Session, User
@@ -55,8 +56,10 @@ async def _active_admins() -> set[int]:
     return {r["id"] for r in rows}
 
 
-async def update_account(user_id: int, role: str | None = None, disabled: bool | None = None) -> dict:
-    """Change a person's role and/or disable or enable them, all or nothing.
+async def update_account(
+    user_id: int, role: str | None = None, disabled: bool | None = None, details: dict | None = None
+) -> dict:
+    """Change a person's role, disable or enable them, and set `details` (organisation.FIELDS), all or nothing.
 
     Disabling ends their sessions, forgets their push devices (events.SESSIONS_ENDED), their reset
     links and the invitations they made but nobody used yet, in the same transaction; the next
@@ -77,6 +80,7 @@ async def update_account(user_id: int, role: str | None = None, disabled: bool |
                 "This is the last active admin. Make someone else an admin first, so that Hallway keeps one."
             )
         await User.update({User.role: new_role, User.disabled: new_disabled}).where(User.id == user_id)
+        await organisation.apply(user_id, details or {})
         if new_disabled and not row["disabled"]:
             await _end_everything(user_id)
             await Invite.update({Invite.revoked_at: _now()}).where(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 __all__ = [
-    "SignIn", "Me", "Person", "ProfilePatch", "InviteIn", "InviteOut", "InviteInfo", "AcceptInvite",
+    "SignIn", "Me", "Person", "Manager", "ProfilePatch", "InviteIn", "InviteOut", "InviteInfo", "AcceptInvite",
     "Account", "AccountPage", "AccountPatch", "OpenInvite", "ResetOut", "ResetInfo", "NewPassword", "PasswordChange",
 ]
 
@@ -33,19 +33,35 @@ class Person(msgspec.Struct):
     expertise: list[str]
 
 
+class Manager(msgspec.Struct):
+    """Whom a person reports to, as their profile shows it."""
+
+    id: int
+    name: str
+
+
 class Me(Person):
     email: str
     language: str | None
+    manager: Manager | None = None
 
 
-class ProfilePatch(msgspec.Struct, omit_defaults=True):
+# What admins set (accounts/organisation.py): in a member's own profile change, any value is a 400
+# that says so, rather than the decoder's "unknown field".
+SetByAdmins = Annotated[
+    str | int | None, msgspec.Meta(description="Set by admins (PATCH /api/admin/people/{id}): sending it is a 400.")
+] | msgspec.UnsetType
+
+
+class ProfilePatch(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=True):
     name: str | None = None
-    title: str | None = None
-    department: str | None = None
-    location: str | None = None
     bio: str | None = None
     expertise: Annotated[list[str], msgspec.Meta(max_length=20)] | None = None
     language: Literal["en", "de"] | None = None
+    title: SetByAdmins = msgspec.UNSET
+    department: SetByAdmins = msgspec.UNSET
+    location: SetByAdmins = msgspec.UNSET
+    manager: SetByAdmins = msgspec.UNSET
 
 
 class InviteIn(msgspec.Struct):
@@ -87,6 +103,9 @@ class Account(msgspec.Struct):
     disabled: bool
     title: str
     department: str
+    location: str
+    manager: Manager | None
+    has_password: bool  # False for someone an import created who has not chosen one yet
     created_at: datetime
 
 
@@ -95,9 +114,19 @@ class AccountPage(msgspec.Struct):
     next_cursor: str | None
 
 
+Text = Annotated[str, msgspec.Meta(max_length=1000)]
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+
+
 class AccountPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What admins change about a person; `manager` is a person's id, or null for none."""
+
     role: Role | None = None
     disabled: bool | None = None
+    title: Text | msgspec.UnsetType = msgspec.UNSET
+    department: Text | msgspec.UnsetType = msgspec.UNSET
+    location: Text | msgspec.UnsetType = msgspec.UNSET
+    manager: Id | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class OpenInvite(msgspec.Struct):

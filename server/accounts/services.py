@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import msgspec
 from litestar.exceptions import (
     ClientException,
     NotAuthorizedException,
@@ -16,15 +17,16 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from server.accounts import organisation
 from server.accounts.languages import from_accept_language
 from server.accounts.passwords import MIN_LENGTH, hash_password, verify_password
-from server.accounts.schemas import Me, Person, ProfilePatch
+from server.accounts.schemas import Manager, Me, Person, ProfilePatch
 from server.accounts.tables import INVITE, ROLES, SETUP, Invite, User
 from server.lib.text import clean_text
 from server.lib.tokens import new_token, token_hash
 
 __all__ = [
-    "create_user", "authenticate", "person_out", "me_out", "update_profile", "default_language", "create_invite",
+    "create_user", "authenticate", "person_out", "me_out", "me", "update_profile", "default_language", "create_invite",
     "invite_info", "accept_invite", "open_invites", "revoke_invite", "setup_link_if_empty", "admin_exists",
     "normalise_email", "check_password", "TooManyAttempts", "Gone", "SETUP_HOURS",
 ]
@@ -32,7 +34,8 @@ __all__ = [
 log = logging.getLogger("hallway.accounts")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PROFILE_LIMITS = {"name": 100, "title": 100, "department": 100, "location": 100, "bio": 1000}
+# What people edit about themselves; where they sit in the organisation is their admins' (organisation.py).
+PROFILE_LIMITS = {"name": 100, "bio": 1000}
 
 
 # How long the first-admin link lives; a start after it expired prints a new one.
@@ -71,8 +74,14 @@ def person_out(row: dict) -> Person:
     )
 
 
-def me_out(row: dict) -> Me:
-    return Me(**msgspec_fields(person_out(row)), email=row["email"], language=row["language"])
+def me_out(row: dict, manager: Manager | None = None) -> Me:
+    return Me(**msgspec_fields(person_out(row)), email=row["email"], language=row["language"], manager=manager)
+
+
+async def me(user_id: int) -> Me:
+    """The signed-in person as they see themselves, with their manager."""
+    row = await User.select().where(User.id == user_id).first()
+    return me_out(row, await organisation.manager_of(row))
 
 
 def msgspec_fields(obj) -> dict:
@@ -106,13 +115,16 @@ async def authenticate(email: str, password: str) -> dict:
 
 
 async def update_profile(user_id: int, patch: ProfilePatch) -> dict:
+    """A person's change to their own profile; sending what admins set is refused, not ignored."""
+    for field in organisation.FIELDS:
+        if getattr(patch, field) is not msgspec.UNSET:
+            raise organisation.set_by_admins(field)
     values: dict[Any, Any] = {}
     for field, limit in PROFILE_LIMITS.items():
         value = getattr(patch, field)
         if value is not None:
-            label = "job title" if field == "title" else field
             values[getattr(User, field)] = clean_text(
-                value, field=label, max_length=limit, multiline=field == "bio", required=field == "name"
+                value, field=field, max_length=limit, multiline=field == "bio", required=field == "name"
             )
     if patch.expertise is not None:
         tags = [clean_text(t, field="expertise tag", max_length=40) for t in patch.expertise]

@@ -19,6 +19,9 @@ class User(Table, tablename="users"):
     title = Varchar(length=100, default="")
     department = Varchar(length=100, default="", index=True)
     location = Varchar(length=100, default="", index=True)
+    # Title, department, location and manager are set by admins (accounts/organisation.py):
+    # announcements are addressed by department and location.
+    manager = ForeignKey(references="self", null=True, default=None, on_delete=OnDelete.set_null)
     bio = Text(default="")
     expertise = JSON(default="[]")
     language = Varchar(length=8, null=True, default=None)

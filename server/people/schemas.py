@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.accounts.schemas import Person
+from server.accounts.schemas import Manager, Person
 
 __all__ = ["Profile"]
 
@@ -15,3 +15,4 @@ class Profile(Person):
     is_following: bool  # does the viewer follow them
     kudos: int  # published posts that thank them
     is_me: bool
+    manager: Manager | None = None  # whom they report to (set by admins)

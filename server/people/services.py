@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.exceptions import NotFoundException, ValidationException
 
 from server.accounts.schemas import Person
+from server.accounts.organisation import manager_of
 from server.accounts.services import person_out
 from server.accounts.tables import User
 from server.lib.guards import Viewer
@@ -25,7 +26,8 @@ _BAD = "This page link is not valid any more. Please reload."
 
 
 async def _person(person_id: int) -> dict:
-    row = await User.select(*PUBLIC).where((User.id == person_id) & (User.disabled == False)).first()  # noqa: E712
+    active = (User.id == person_id) & (User.disabled == False)  # noqa: E712
+    row = await User.select(*PUBLIC, User.manager).where(active).first()
     if row is None:
         raise NotFoundException("This person does not exist.")
     return row
@@ -46,6 +48,7 @@ def _kudos_published(person_id: int):
 
 async def profile(viewer: Viewer, person_id: int) -> Profile:
     row = await _person(person_id)
+    manager = await manager_of(row)
     followers, following = await follows.counts(person_id)
     base = person_out(row)
     return Profile(
@@ -53,7 +56,7 @@ async def profile(viewer: Viewer, person_id: int) -> Profile:
         followers=followers, following=following,
         is_following=await follows.is_following(viewer.id, person_id),
         kudos=await Kudos.count().where(_kudos_published(person_id)),
-        is_me=person_id == viewer.id,
+        is_me=person_id == viewer.id, manager=manager,
     )
 
 

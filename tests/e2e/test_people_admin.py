@@ -132,3 +132,39 @@ def test_members_do_not_get_the_people_screen(page: Page) -> None:
     expect(page.get_by_role("link", name="People", exact=True)).to_have_count(0)
     page.evaluate("() => { location.hash = '#/accounts'; }")
     expect(page.get_by_text("Only admins manage people.")).to_be_visible()
+
+
+def test_an_admin_sets_where_someone_sits_and_they_see_it_read_only(new_context, server) -> None:
+    """Issue 12 #4: departments and locations address announcements, so the admin sets them on the
+    People screen; the member's own profile shows them as text, and the rest stays editable."""
+    rita = _colleague(server)
+    admin = new_context().new_page()
+    sign_in(admin, ADMIN)
+    _open_people(admin)
+    row = _find(admin, rita)
+    row.get_by_text("Job, department, location, manager").click()
+    row.get_by_label("Job title").fill("Account Manager")
+    row.get_by_label("Department").fill("Sales")
+    row.get_by_label("Location").fill("Berlin")
+    row.get_by_role("combobox", name="Manager").fill("Ada")
+    row.get_by_role("option", name=re.compile("Ada Admin")).click()
+    expect(row.get_by_role("list", name="Manager")).to_contain_text("Ada Admin")
+    row.get_by_role("button", name="Save details").click()
+    expect(admin.get_by_text(f"Details of {rita['name']} saved.")).to_be_visible()
+    expect(row).to_contain_text("Account Manager · Sales · Berlin · reports to Ada Admin")
+
+    phone = new_context().new_page()
+    sign_in(phone, rita)
+    phone.get_by_role("navigation").get_by_role("link", name="Profile").click()
+    form = phone.locator("form").filter(has=phone.get_by_role("heading", name="About you"))
+    expect(form.get_by_role("definition")).to_have_text(["Account Manager", "Sales", "Berlin", "Ada Admin"])
+    expect(form.get_by_text("Your job title, department, location and manager are set by your admins.")).to_be_visible()
+    for label in ("Job title", "Department", "Location", "Manager"):
+        expect(form.get_by_label(label, exact=True)).to_have_count(0)
+    # Her card says whom she reports to, with a link to that profile.
+    expect(phone.get_by_role("link", name="Ada Admin")).to_have_attribute("href", re.compile(r"#/people/\d+"))
+    # What she may edit still saves: the form no longer sends what admins set.
+    form.get_by_label("Short bio").fill("Ask me about price lists")
+    form.get_by_role("button", name="Save profile").click()
+    expect(phone.get_by_text("Profile saved.")).to_be_visible()
+    expect(phone.get_by_text("Ask me about price lists").first).to_be_visible()

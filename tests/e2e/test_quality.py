@@ -46,6 +46,9 @@ def open_screen(page: Page, screen: str, clip: dict) -> None:
         expect(page.get_by_role("article").first).to_be_visible()
     if screen == "accounts":
         expect(page.get_by_role("button", name="Reset password").first).to_be_visible()
+        # With one person's job, department, location and manager form open, checked too.
+        page.get_by_text("Job, department, location, manager").first.click()
+        expect(page.get_by_role("button", name="Save details")).to_be_visible()
     page.wait_for_load_state("networkidle")
 
 

@@ -9,6 +9,8 @@ import { signedIn } from './session.js';
 export const loadAccounts = (q, cursor) => accounts.listAccounts(q, cursor);
 export const setRole = (id, role) => accounts.updateAccount(id, { role });
 export const setDisabled = (id, disabled) => accounts.updateAccount(id, { disabled });
+/** details: {title, department, location, manager} (manager: a person's id or null). */
+export const setDetails = (id, details) => accounts.updateAccount(id, details);
 export const loadInvites = () => accounts.listInvites();
 export const withdrawInvite = (id) => accounts.revokeInvite(id);
 

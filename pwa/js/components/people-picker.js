@@ -7,13 +7,14 @@ import { PeopleSuggest } from './people-suggest.js';
 export const MAX_PICKED = 20; // the server's limit of people one post thanks
 
 /**
- * PeoplePicker({label, hint, exclude, initial}) -> {wrap, picked(), clear(), destroy()};
- * exclude: an id never offered (me); initial: people already chosen.
+ * PeoplePicker({label, hint, exclude, initial, max}) -> {wrap, picked(), clear(), destroy()};
+ * exclude: an id never offered (me); initial: people already chosen; max: how many at most (with
+ * 1, a new choice replaces the one before).
  */
-export function PeoplePicker({ label, hint, exclude = null, initial = [] }) {
+export function PeoplePicker({ label, hint, exclude = null, initial = [], max = MAX_PICKED }) {
   const { wrap: fieldWrap, input } = field({ label, hint, type: 'text', role: 'combobox', autocomplete: 'off', 'aria-expanded': 'false' });
   const chips = el('ul', { class: 'chips', 'aria-label': label });
-  const picked = new Map(initial.slice(0, MAX_PICKED).map((person) => [person.id, person])); // id -> person, in the order chosen
+  const picked = new Map(initial.slice(0, max).map((person) => [person.id, person])); // id -> person, in the order chosen
   const suggest = PeopleSuggest(input, {
     prefix: 'people',
     label,
@@ -21,7 +22,8 @@ export function PeoplePicker({ label, hint, exclude = null, initial = [] }) {
     queryOf: () => input.value.trim(),
     keep: (person) => person.id !== exclude && !picked.has(person.id),
     onPick(person) {
-      if (picked.size < MAX_PICKED) picked.set(person.id, person);
+      if (max === 1) picked.clear();
+      if (picked.size < max) picked.set(person.id, person);
       input.value = '';
       renderChips();
     },

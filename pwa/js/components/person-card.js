@@ -1,6 +1,7 @@
-// PersonCard(el, person): avatar, name, job, department, location, bio, "ask me about" tags.
+// PersonCard(el, person): avatar, name, job, department, location, manager, bio, "ask me about" tags.
 import { t } from '../lib/i18n.js';
 import { initials, hueFor } from '../lib/avatar.js';
+import { routeHash } from '../lib/router.js';
 import { el, clear, append } from './dom.js';
 
 export function PersonCard(root, person, { headingLevel = 2 } = {}) {
@@ -10,7 +11,10 @@ export function PersonCard(root, person, { headingLevel = 2 } = {}) {
     el('div', { class: 'person-text' },
       el(`h${headingLevel}`, { class: 'person-name' }, person.name),
       job ? el('p', { class: 'meta' }, job) : null,
-      person.location ? el('p', { class: 'meta' }, person.location) : null)),
+      person.location ? el('p', { class: 'meta' }, person.location) : null,
+      person.manager
+        ? el('p', { class: 'meta' }, t('person.reportsTo'), ' ', el('a', { href: routeHash('people', person.manager.id) }, person.manager.name))
+        : null)),
   person.bio ? el('p', { class: 'bio', dir: 'auto' }, person.bio) : null,
   person.expertise?.length
     ? el('div', { class: 'expertise' },

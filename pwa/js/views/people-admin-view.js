@@ -1,6 +1,7 @@
 // People (#/accounts), for admins: find anyone (disabled people too), change a role, disable or
-// enable, make a one-time password link to hand over; and the invitations still open, to revoke.
-import { loadAccounts, setRole, setDisabled, makeResetLink, loadInvites, withdrawInvite } from '../actions/accounts.js';
+// enable, make a one-time password link to hand over, set job title, department, location and
+// manager (members cannot: announcements are addressed by these); and the open invitations, to revoke.
+import { loadAccounts, setRole, setDisabled, setDetails, makeResetLink, loadInvites, withdrawInvite } from '../actions/accounts.js';
 import { copyText } from '../actions/posts.js';
 import { store } from '../actions/app-state.js';
 import { errorMessage } from '../lib/errors.js';
@@ -8,6 +9,7 @@ import { t, getLanguage } from '../lib/i18n.js';
 import { fullDate } from '../lib/relative-time.js';
 import { el, clear, field } from '../components/dom.js';
 import { confirmDialog } from '../components/confirm-dialog.js';
+import { PeoplePicker } from '../components/people-picker.js';
 import { showToast } from '../components/toast.js';
 import { socialStyles } from '../components/lazy-styles.js';
 
@@ -26,6 +28,41 @@ function linkResult(label, link, expiresAt) {
     el('p', { class: 'hint' }, t('accounts.resetHint', { date: fullDate(expiresAt, getLanguage()) })));
 }
 
+/** Job title, department, location and manager of one person; onSaved(account) with the server's answer. */
+function DetailsForm(person, onSaved) {
+  const fields = {
+    title: field({ label: t('profile.jobTitle'), name: 'title', value: person.title, maxlength: '100', autocomplete: 'off' }),
+    department: field({ label: t('profile.department'), name: 'department', value: person.department, maxlength: '100', autocomplete: 'off' }),
+    location: field({ label: t('profile.location'), name: 'location', value: person.location, maxlength: '100', autocomplete: 'off' }),
+  };
+  const manager = PeoplePicker({
+    label: t('profile.manager'), hint: t('accounts.managerHint'), exclude: person.id, max: 1,
+    initial: person.manager ? [person.manager] : [],
+  });
+  const alert = el('p', { class: 'form-error', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'btn primary' }, t('accounts.saveDetails'));
+  async function onSubmit(event) {
+    event.preventDefault();
+    alert.textContent = '';
+    submit.disabled = true;
+    try {
+      const chosen = manager.picked()[0];
+      onSaved(await setDetails(person.id, {
+        title: fields.title.input.value.trim(),
+        department: fields.department.input.value.trim(),
+        location: fields.location.input.value.trim(),
+        manager: chosen ? chosen.id : null,
+      }));
+    } catch (err) {
+      alert.textContent = errorMessage(err, t);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return el('form', { class: 'form account-details', onsubmit: onSubmit },
+    Object.values(fields).map((f) => f.wrap), manager.wrap, alert, submit);
+}
+
 function AccountRow(person) {
   const me = store.get().me;
   const item = el('li', { class: 'card account' });
@@ -36,6 +73,17 @@ function AccountRow(person) {
   const toggle = el('button', { type: 'button', class: 'btn small' });
   const reset = el('button', { type: 'button', class: 'btn small' }, t('accounts.reset'));
   const status = el('p', { class: 'meta' });
+  const where = el('p', { class: 'meta' });
+  // The form is made when first opened: a long list stays light.
+  const details = el('details', { class: 'account-more' }, el('summary', {}, t('accounts.details')));
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('form')) return;
+    details.append(DetailsForm(person, (account) => {
+      Object.assign(person, account);
+      render();
+      showToast(t('accounts.detailsSaved', { name: person.name }));
+    }));
+  });
 
   function render() {
     toggle.textContent = person.disabled ? t('accounts.enable') : t('accounts.disable');
@@ -46,7 +94,12 @@ function AccountRow(person) {
     status.replaceChildren(
       person.email,
       person.id === me?.id ? ` · ${t('accounts.you')}` : '',
-      person.disabled ? el('span', { class: 'badge' }, t('accounts.disabled')) : '');
+      person.disabled ? el('span', { class: 'badge' }, t('accounts.disabled')) : '',
+      person.has_password ? '' : el('span', { class: 'badge' }, t('accounts.noPassword')));
+    const job = [person.title, person.department, person.location].filter(Boolean).join(' · ');
+    where.textContent = [job, person.manager ? t('accounts.reportsTo', { name: person.manager.name }) : '']
+      .filter(Boolean).join(' · ');
+    where.hidden = !where.textContent;
   }
 
   async function act(work) {
@@ -92,7 +145,9 @@ function AccountRow(person) {
   item.append(
     el('h2', { class: 'section-title' }, person.name),
     status,
+    where,
     role.wrap,
+    details,
     el('div', { class: 'row-actions' }, toggle, reset),
     alert,
     result);

@@ -19,12 +19,26 @@ import { MIN_PASSWORD } from './join-view.js';
 
 const ROLES = ['member', 'moderator', 'admin'];
 
+/** Job title, department, location and manager: read-only here, since admins set them (the
+ * announcements' audiences are made of departments and locations). */
+function setByAdmins(me) {
+  const facts = [
+    [t('profile.jobTitle'), me.title],
+    [t('profile.department'), me.department],
+    [t('profile.location'), me.location],
+    [t('profile.manager'), me.manager?.name],
+  ];
+  return el('div', { class: 'set-by-admins' },
+    el('dl', { class: 'facts' }, facts.map(([label, value]) => [
+      el('dt', {}, label),
+      el('dd', { class: value ? null : 'muted' }, value || t('profile.notSet')),
+    ])),
+    el('p', { class: 'hint' }, t('profile.setByAdmins')));
+}
+
 function profileForm(me) {
   const fields = {
     name: field({ label: t('profile.name'), name: 'name', value: me.name || '', required: true, autocomplete: 'name', maxlength: '100' }),
-    title: field({ label: t('profile.jobTitle'), name: 'title', value: me.title || '', autocomplete: 'organization-title', maxlength: '100' }),
-    department: field({ label: t('profile.department'), name: 'department', value: me.department || '', maxlength: '100' }),
-    location: field({ label: t('profile.location'), name: 'location', value: me.location || '', maxlength: '100' }),
     bio: field({ label: t('profile.bio'), tag: 'textarea', name: 'bio', rows: '3', value: me.bio || '', maxlength: '500' }),
     expertise: field({ label: t('profile.expertise'), hint: t('profile.expertiseHint'), name: 'expertise', value: formatTags(me.expertise) }),
   };
@@ -37,9 +51,6 @@ function profileForm(me) {
     try {
       await saveProfile({
         name: fields.name.input.value.trim(),
-        title: fields.title.input.value.trim(),
-        department: fields.department.input.value.trim(),
-        location: fields.location.input.value.trim(),
         bio: fields.bio.input.value.trim(),
         expertise: parseTags(fields.expertise.input.value),
       });
@@ -51,7 +62,7 @@ function profileForm(me) {
   }
   return el('form', { class: 'card form', onsubmit: onSubmit },
     el('h2', { class: 'section-title' }, t('profile.about')),
-    Object.values(fields).map((f) => f.wrap), alert, submit);
+    fields.name.wrap, setByAdmins(me), fields.bio.wrap, fields.expertise.wrap, alert, submit);
 }
 
 function languageForm() {

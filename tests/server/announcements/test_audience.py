@@ -52,3 +52,31 @@ async def test_everyone_means_every_active_person_counted_when_asked(clients, us
     assert stats["audience"] == "Everyone" and stats["audience_size"] == 2 and stats["acknowledged"] == 0
     assert [p["name"] for p in stats["not_acknowledged"]] == ["Early", "Late"]
     assert (await feed_bodies(await clients.signed_in(late)))[0] == "Welcome to Hallway"
+
+
+async def test_a_member_cannot_move_into_a_department_to_read_its_announcements(clients, users, admin, sent):
+    """Issue 12 #4: Eve from Support writes "Sales" into her profile to read what Sales is told and to
+    count as one of them. She still sees nothing of it, is not counted, and is told who sets a department."""
+    sam = await users.create(name="Sam Sales", department="Sales", location="Berlin")
+    eve = await users.create(name="Eve Support", department="Support", location="Hamburg")
+    author = await clients.signed_in(admin)
+    post = await announce(author, "Sales bonus plan", must_read=True, audience={"departments": ["Sales"]})
+    in_berlin = await announce(author, "Berlin parking", audience={"locations": ["Berlin"]})
+
+    e = await clients.signed_in(eve)
+    moved = await e.patch("/api/me", json={"department": "Sales"})
+    relocated = await e.patch("/api/me", json={"bio": "Hi", "location": "Berlin"})
+
+    assert "Sales bonus plan" not in await feed_bodies(e) and "Berlin parking" not in await feed_bodies(e)
+    assert (await e.get(f"/api/posts/{post['id']}")).status_code == 404
+    assert (await e.get(f"/api/posts/{in_berlin['id']}")).status_code == 404
+    stats = (await author.get(f"/api/announcements/{post['id']}/stats")).json()
+    assert stats["audience_size"] == 1
+    assert [p["name"] for p in stats["not_acknowledged"]] == [sam["name"]]
+
+    assert moved.status_code == 400
+    assert moved.json()["detail"] == "Your department is set by your admins."
+    assert relocated.status_code == 400
+    assert relocated.json()["detail"] == "Your location is set by your admins."
+    me = (await e.get("/api/me")).json()
+    assert (me["department"], me["location"], me["bio"]) == ("Support", "Hamburg", "")
