@@ -1,6 +1,6 @@
 """Hallway's media pipeline: probe and process phone videos and photos into feed-ready files."""
 
-from .errors import MediaCrash, MediaError, NotEligible
+from .errors import MediaCrash, MediaError, NotEligible, OutOfSpace, out_of_space
 from .formats import kind_of
 from .pipeline import process
 from .probe import probe

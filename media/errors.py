@@ -1,6 +1,11 @@
 """Exceptions of the media pipeline and the reasons shown to the person who uploaded."""
 
+import errno
+
 __all__ = [
+    "OUT_OF_SPACE",
+    "OutOfSpace",
+    "out_of_space",
     "DAMAGED",
     "EMPTY",
     "NO_VIDEO",
@@ -21,6 +26,7 @@ NO_VIDEO = "this file has no video track"
 TOO_MUCH_MEMORY = "this file needs too much memory to process"
 TOO_SLOW = "processing this file took too long"
 UNSUPPORTED = "this file type is not supported"
+OUT_OF_SPACE = "the server's storage is full, so this could not be processed; your file is kept, try again once there is room"
 
 
 class MediaError(Exception):
@@ -29,6 +35,18 @@ class MediaError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OutOfSpace(MediaError):
+    """The disk filled up while writing outputs: not the file's fault, and retrying at once will not help."""
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_SPACE)
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Did this write fail because the disk (or the quota) is full?"""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class MediaCrash(Exception):

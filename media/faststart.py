@@ -5,7 +5,7 @@ from pathlib import Path
 import av
 from PIL import Image
 
-from .errors import DAMAGED, MediaError, NotEligible
+from .errors import DAMAGED, MediaError, NotEligible, OutOfSpace, out_of_space
 from .formats import open_av
 from .probe import video_stream
 from .profiles import Limits, ladder
@@ -76,7 +76,9 @@ def remux(path, demuxer: str, info: dict, outdir: Path, limits: Limits) -> dict:
             if decoded_short(end - start, info["duration"]):
                 raise MediaError(DAMAGED)
             poster = _poster(source, stream, info)
-        except av.error.FFmpegError:
+        except av.error.FFmpegError as e:
+            if out_of_space(e):
+                raise OutOfSpace() from None  # a full disk says nothing about the file
             raise MediaError(DAMAGED) from None
     feed = ladder(info["width"], info["height"])[0]
     poster.thumbnail((max(feed.width, feed.height),) * 2, Image.Resampling.LANCZOS)

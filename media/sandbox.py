@@ -10,7 +10,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import TOO_MUCH_MEMORY, TOO_SLOW, MediaCrash, MediaError, NotEligible
+from .errors import OUT_OF_SPACE, TOO_MUCH_MEMORY, TOO_SLOW, MediaCrash, MediaError, NotEligible, OutOfSpace, out_of_space
 from .pipeline import discard, publish, stage
 from .profiles import Limits
 
@@ -39,6 +39,8 @@ def run_isolated(target: str, kwargs: dict, staging: Path, timeout: float, memor
     result_file = staging / RESULT
     if not result_file.exists():
         tail = stderr.decode(errors="replace")[-2000:]
+        if "No space left on device" in tail or "Disk quota exceeded" in tail:
+            raise OutOfSpace()  # not even the verdict could be written
         raise MediaCrash(f"media child exited with {child.returncode}: {tail}")
     result = json.loads(result_file.read_text())
     result_file.unlink()
@@ -106,6 +108,8 @@ def _child(job: dict) -> None:
         verdict = {"not_eligible": str(e)}
     except MemoryError:
         verdict = {"error": TOO_MUCH_MEMORY}
+    except OSError as e:
+        verdict = {"error": OUT_OF_SPACE} if out_of_space(e) else {"crash": traceback.format_exc()[-2000:]}
     except Exception:
         verdict = {"crash": traceback.format_exc()[-2000:]}
     # Lift the limit again so that writing the verdict cannot fail for lack of memory.

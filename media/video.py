@@ -7,7 +7,7 @@ import av
 from av.video.frame import PictureType
 from PIL import Image
 
-from .errors import DAMAGED, MediaError, NotEligible, frame_too_large, too_long
+from .errors import DAMAGED, MediaError, NotEligible, OutOfSpace, frame_too_large, out_of_space, too_long
 from .formats import open_av
 from .probe import video_stream
 from .profiles import FPS_CAP, Limits, Rendition, ladder, quick
@@ -229,6 +229,8 @@ def transcode(path, demuxer: str, info: dict, outdir: Path, limits: Limits, loop
             _discard(outputs)
             if isinstance(e, MemoryError):
                 raise  # out of memory says nothing about the file being damaged
+            if out_of_space(e):
+                raise OutOfSpace() from None  # nor does a full disk
             raise MediaError(DAMAGED) from None
         except BaseException:
             _discard(outputs)

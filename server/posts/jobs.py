@@ -118,16 +118,29 @@ def _keys(item: dict) -> set[str]:
 async def _store(payload: dict[str, Any], item: dict, manifest: dict, work: Path) -> dict:
     """Store a manifest's files and swap them into the row; the outputs they replace are deleted."""
     post_id = int(payload["post_id"])
+    saved: list[str] = []
+
+    async def put(path: Path, name: str) -> str:
+        saved.append(await _put(post_id, path, name))
+        return saved[-1]
+
     try:
         entries = {}
         for field, suffix in (("renditions", "mp4"), ("variants", "webp")):
             entries[field] = [
-                {"name": e["name"], "key": await _put(post_id, work / e["file"], f"{e['name']}.{suffix}"),
+                {"name": e["name"], "key": await put(work / e["file"], f"{e['name']}.{suffix}"),
                  "width": e["width"], "height": e["height"], "size": e["size"], "bitrate": e.get("bitrate", 0),
                  "mime": e["mime"]}
                 for e in manifest[field]
             ]
-        poster = await _put(post_id, work / manifest["poster"]["file"], "poster.webp") if manifest["poster"] else ""
+        poster = await put(work / manifest["poster"]["file"], "poster.webp") if manifest["poster"] else ""
+    except OSError as exc:
+        # Half a set of outputs is no use to anyone: those already stored go too (not the row's live ones).
+        for key in set(saved) - _keys(item):
+            await get_storage().delete(key)
+        if media.out_of_space(exc):
+            raise media.OutOfSpace() from None
+        raise
     finally:
         await asyncio.to_thread(shutil.rmtree, work, True)
     values = {

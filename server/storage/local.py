@@ -45,8 +45,12 @@ class LocalStorage:
         def copy() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            shutil.copyfile(source, temporary)
-            os.replace(temporary, target)
+            try:
+                shutil.copyfile(source, temporary)
+                os.replace(temporary, target)
+            except BaseException:
+                temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+                raise
 
         await asyncio.to_thread(copy)
 
