@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ from server.lib.csrf import csrf_middleware
 from server.lib.logs import AccessLogMiddleware, configure_logging
 from server.lib import budgets
 from server.lib.ratelimit import make_limiter
+from server.lib.requests import HallwayRequest
 from server.live.channels import make_channels
 from server.live.controllers import live
 from server.people.controllers import PeopleController
@@ -45,6 +47,7 @@ from server.views.controllers import record as record_views
 __all__ = ["create_app", "PWA_DIR", "pwa_dir"]
 
 log = logging.getLogger("hallway")
+_UNKNOWN_FIELD = re.compile(r"Object contains unknown field `([^`]*)`")
 ROOT = Path(__file__).resolve().parent.parent
 PWA_DIR = ROOT / "pwa"
 PWA_BUILD = ROOT / "build" / "pwa"
@@ -82,8 +85,14 @@ def _readable_validation(request: Request, exc: ValidationException) -> Response
     if detail.startswith("Validation failed") and extra:
         first = extra[0]
         key = first.get("key") or "request"
-        message = str(first.get("message", "is not valid"))
-        detail = f"The field '{key}' is not valid: {message.split(' - at ')[0]}."
+        message = str(first.get("message", "is not valid")).split(" - at ")[0]
+        if unknown := _UNKNOWN_FIELD.match(message):
+            # A misspelt or unsupported field is refused rather than dropped (an embargo sent to the
+            # wrong route must not publish at once); the key is the body ("data") or the object holding it.
+            name = unknown[1] if key == "data" else f"{key}.{unknown[1]}"
+            detail = f"This request does not accept the field '{name}'."
+        else:
+            detail = f"The field '{key}' is not valid: {message}."
     return Response({"status_code": 400, "detail": detail}, status_code=400)
 
 
@@ -151,6 +160,7 @@ def create_app(*, engine=None) -> Litestar:
         )
     return Litestar(
         route_handlers=handlers,
+        request_class=HallwayRequest,
         # Order matters: the session middleware checks the route's role, then CSRF is checked.
         middleware=[AccessLogMiddleware, SessionMiddleware, csrf_middleware(settings.secret, settings.secure_cookies)],
         exception_handlers={

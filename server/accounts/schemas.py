@@ -17,7 +17,7 @@ Password = Annotated[str, msgspec.Meta(max_length=1024)]
 Role = Literal["member", "moderator", "admin"]
 
 
-class SignIn(msgspec.Struct):
+class SignIn(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
     password: Password
 
@@ -64,7 +64,7 @@ class ProfilePatch(msgspec.Struct, omit_defaults=True, forbid_unknown_fields=Tru
     manager: SetByAdmins = msgspec.UNSET
 
 
-class InviteIn(msgspec.Struct):
+class InviteIn(msgspec.Struct, forbid_unknown_fields=True):
     role: Role = "member"
     email: str = ""
     days: Annotated[int, msgspec.Meta(ge=1, le=30)] = 7
@@ -84,7 +84,7 @@ class InviteInfo(msgspec.Struct):
     expires_at: datetime
 
 
-class AcceptInvite(msgspec.Struct):
+class AcceptInvite(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     email: Email
     password: Password

@@ -14,6 +14,7 @@ from server.feed import cards
 from server.feed.services import feed_page
 from server.lib.caches import SCOPE_KEY, clock, cache_for
 from server.lib.guards import Viewer, viewer_of
+from server.lib.ids import PathId, QueryId
 from server.lib.pagination import Cursor
 from server.posts.schemas import PostOut
 from server.posts.services import get_post, is_pinned, post_out
@@ -58,7 +59,7 @@ async def feed(
     request: Request,
     cursor: Cursor = None,
     kind: FromQuery[Literal["text", "video", "gallery"] | None] = None,
-    author: FromQuery[int | None] = None,
+    author: QueryId = None,
     # "scope" is a reserved kwarg in Litestar (the ASGI scope), hence the alias.
     feed_scope: Annotated[Literal["company", "following"], QueryParameter(name="scope")] = "company",
     tag: Annotated[str | None, QueryParameter(max_length=200)] = None,
@@ -88,7 +89,7 @@ async def tag_posts(
 
 
 @get("/api/posts/{post_id:int}", operation_id="getPost", tags=["posts"])
-async def read_post(request: Request, post_id: FromPath[int]) -> PostOut:
+async def read_post(request: Request, post_id: PathId) -> PostOut:
     """One post as its card shows it: published ones in the viewer's audience, their own in any state."""
     viewer = viewer_of(request)
     row = await get_post(viewer, post_id)

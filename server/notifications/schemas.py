@@ -6,6 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from server.lib.ids import Id
+
 __all__ = ["NotificationOut", "NotificationPage", "Preferences", "PreferencesPatch", "ReadIn", "Unread"]
 
 
@@ -52,7 +54,7 @@ class PreferencesPatch(msgspec.Struct, forbid_unknown_fields=True):
 class ReadIn(msgspec.Struct, forbid_unknown_fields=True):
     """Mark everything read, or only what is not newer than `up_to` (what the person has seen)."""
 
-    up_to: int | None = None
+    up_to: Id | None = None
 
 
 class Unread(msgspec.Struct):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, delete, get, put
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 from piccolo.columns.combination import WhereRaw
 
 from server.accounts.schemas import Person
@@ -15,6 +15,7 @@ from server.accounts.tables import User
 from server.feed.controllers import FeedPage
 from server.feed.services import feed_page
 from server.lib.guards import viewer_of
+from server.lib.ids import PathId
 from server.lib.pagination import Cursor, decode_cursor, encode_cursor
 from server.people import services
 from server.people.schemas import Profile
@@ -72,38 +73,38 @@ class PeopleController(Controller):
         return PeoplePage(items=[person_out(r) for r in rows], next_cursor=next_cursor)
 
     @get("/{person_id:int}", operation_id="getPerson")
-    async def profile(self, request: Request, person_id: FromPath[int]) -> Profile:
+    async def profile(self, request: Request, person_id: PathId) -> Profile:
         """The person, their follower counts, whether I follow them and how many kudos they got."""
         return await services.profile(viewer_of(request), person_id)
 
     @put("/{person_id:int}/follow", operation_id="followPerson")
-    async def follow(self, request: Request, person_id: FromPath[int]) -> FollowState:
+    async def follow(self, request: Request, person_id: PathId) -> FollowState:
         """Their posts come into my "Following" feed; following twice is still once."""
         await follows.follow(viewer_of(request), person_id)
         return FollowState(following=True, followers=(await follows.counts(person_id))[0])
 
     @delete("/{person_id:int}/follow", operation_id="unfollowPerson", status_code=200)
-    async def unfollow(self, request: Request, person_id: FromPath[int]) -> FollowState:
+    async def unfollow(self, request: Request, person_id: PathId) -> FollowState:
         await follows.unfollow(viewer_of(request), person_id)
         return FollowState(following=False, followers=(await follows.counts(person_id))[0])
 
     @get("/{person_id:int}/followers", operation_id="listFollowers")
     async def followers(
-        self, person_id: FromPath[int], cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
+        self, person_id: PathId, cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
     ) -> PeoplePage:
         items, next_cursor = await services.follow_list(person_id, "followers", cursor, limit)
         return PeoplePage(items=items, next_cursor=next_cursor)
 
     @get("/{person_id:int}/following", operation_id="listFollowing")
     async def following(
-        self, person_id: FromPath[int], cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
+        self, person_id: PathId, cursor: Cursor = None, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 30
     ) -> PeoplePage:
         items, next_cursor = await services.follow_list(person_id, "following", cursor, limit)
         return PeoplePage(items=items, next_cursor=next_cursor)
 
     @get("/{person_id:int}/kudos", operation_id="listKudosReceived")
     async def kudos(
-        self, request: Request, person_id: FromPath[int], cursor: Cursor = None,
+        self, request: Request, person_id: PathId, cursor: Cursor = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> FeedPage:
         """Posts that thank this person, latest kudos first."""
@@ -113,7 +114,7 @@ class PeopleController(Controller):
 
     @get("/{person_id:int}/posts", operation_id="listPersonPosts")
     async def posts(
-        self, request: Request, person_id: FromPath[int], cursor: Cursor = None,
+        self, request: Request, person_id: PathId, cursor: Cursor = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> FeedPage:
         """Their published posts, newest first (their pinned ones on top): the feed with author=."""

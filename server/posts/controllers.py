@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, post, put, route
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_303_SEE_OTHER
 
 from server.idempotency import keys
 from server.lib.guards import viewer_of
+from server.lib.ids import PathId
 from server.posts import services
 from server.posts.schemas import NewPost, PinIn, PostOut
 
@@ -38,22 +39,22 @@ class PostController(Controller):
         return await keys.once(viewer.id, idempotency_key, digest, make, rebuild, status_code=HTTP_201_CREATED)
 
     @delete("/{post_id:int}", operation_id="deletePost", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, request: Request, post_id: FromPath[int]) -> None:
+    async def remove(self, request: Request, post_id: PathId) -> None:
         await services.delete_post(viewer_of(request), post_id)
 
     @post("/{post_id:int}/retry", operation_id="retryPost", status_code=200)
-    async def retry(self, request: Request, post_id: FromPath[int]) -> PostOut:
+    async def retry(self, request: Request, post_id: PathId) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.retry_post(viewer, post_id), viewer)
 
     @put("/{post_id:int}/pin", operation_id="pinPost", opt={"role": "moderator"})
-    async def pin(self, request: Request, post_id: FromPath[int], data: JSONBody[PinIn | None] = None) -> PostOut:
+    async def pin(self, request: Request, post_id: PathId, data: JSONBody[PinIn | None] = None) -> PostOut:
         viewer = viewer_of(request)
         row = await services.set_pin(viewer, post_id, True, data.until if data else None)
         return services.post_out(row, viewer)
 
     @delete("/{post_id:int}/pin", operation_id="unpinPost", opt={"role": "moderator"}, status_code=200)
-    async def unpin(self, request: Request, post_id: FromPath[int]) -> PostOut:
+    async def unpin(self, request: Request, post_id: PathId) -> PostOut:
         viewer = viewer_of(request)
         return services.post_out(await services.set_pin(viewer, post_id, False), viewer)
 

@@ -10,14 +10,14 @@ import msgspec
 __all__ = ["NewPost", "PinIn", "Author", "PostOut"]
 
 
-class NewPost(msgspec.Struct):
+class NewPost(msgspec.Struct, forbid_unknown_fields=True):
     body: str = ""
     # The service says "at most 20 photos" in words; this cap only bounds the request.
     upload_ids: Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=100)] = []
     alt_texts: Annotated[list[str], msgspec.Meta(max_length=100)] = []
 
 
-class PinIn(msgspec.Struct):
+class PinIn(msgspec.Struct, forbid_unknown_fields=True):
     until: datetime | None = None
 
 

@@ -20,12 +20,12 @@ class KeyOut(msgspec.Struct):
     public_key: str
 
 
-class SubscriptionKeys(msgspec.Struct):
+class SubscriptionKeys(msgspec.Struct, forbid_unknown_fields=True):
     p256dh: Annotated[str, msgspec.Meta(max_length=100)]
     auth: Annotated[str, msgspec.Meta(max_length=40)]
 
 
-class SubscriptionIn(msgspec.Struct):
+class SubscriptionIn(msgspec.Struct, forbid_unknown_fields=True):
     endpoint: Endpoint
     keys: SubscriptionKeys
     expirationTime: int | float | None = None  # noqa: N815  (the browser's spelling)
@@ -37,5 +37,5 @@ class SubscriptionOut(msgspec.Struct):
     created_at: datetime
 
 
-class Unsubscribe(msgspec.Struct):
+class Unsubscribe(msgspec.Struct, forbid_unknown_fields=True):
     endpoint: Endpoint

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from server.lib.ids import Id
 from server.posts.schemas import Author
 
 __all__ = [
@@ -32,13 +33,13 @@ class ReactorsPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class NewComment(msgspec.Struct):
+class NewComment(msgspec.Struct, forbid_unknown_fields=True):
     body: str
     # A reply to a reply attaches to the top-level comment: one level of replies.
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
-class CommentPatch(msgspec.Struct):
+class CommentPatch(msgspec.Struct, forbid_unknown_fields=True):
     body: str
 
 
@@ -63,8 +64,8 @@ class CommentsPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class KudosIn(msgspec.Struct):
-    user_ids: Annotated[list[int], msgspec.Meta(max_length=20)]
+class KudosIn(msgspec.Struct, forbid_unknown_fields=True):
+    user_ids: Annotated[list[Id], msgspec.Meta(max_length=20)]
 
 
 class KudosOut(msgspec.Struct):

@@ -14,7 +14,7 @@ from server.settings import get_settings
 from server.uploads import services
 from server.uploads.tus import (
     CHECKSUM_ALGORITHMS, EXTENSIONS, OFFSET_CONTENT_TYPE, TUS_VERSION, TusError, base_headers, http_date,
-    parse_checksum, parse_length, parse_metadata, parse_offset,
+    parse_checksum, parse_length, parse_metadata, parse_offset, whole_number,
 )
 
 __all__ = ["UploadController"]
@@ -29,8 +29,7 @@ def _require_tus(request: Request) -> None:
 
 
 def _content_length(request: Request) -> int | None:
-    raw = request.headers.get("content-length")
-    return int(raw) if raw and raw.isdigit() else None
+    return whole_number(request.headers.get("content-length"))
 
 
 async def _body(request: Request) -> AsyncIterator[bytes]:

@@ -12,7 +12,7 @@ from litestar.exceptions import HTTPException
 
 __all__ = [
     "TUS_VERSION", "EXTENSIONS", "CHECKSUM_ALGORITHMS", "CHECKSUM_MISMATCH", "OFFSET_CONTENT_TYPE", "TusError",
-    "base_headers", "parse_length", "parse_offset", "parse_metadata", "parse_checksum", "http_date",
+    "base_headers", "whole_number", "parse_length", "parse_offset", "parse_metadata", "parse_checksum", "http_date",
 ]
 
 TUS_VERSION = "1.0.0"
@@ -36,10 +36,18 @@ def base_headers() -> dict[str, str]:
     return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
 
 
-def _non_negative_int(raw: str | None, name: str) -> int:
-    if raw is None or not raw.isdigit() or len(raw) > 19:
-        raise TusError(400, f"The {name} header must be a whole number of bytes.")
+def whole_number(raw: str | None) -> int | None:
+    """A header's non-negative integer, or None. ASCII digits only: str.isdigit() also takes "²",
+    which int() refuses; 19 digits at most keep it within a BIGINT."""
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
     return int(raw)
+
+
+def _non_negative_int(raw: str | None, name: str) -> int:
+    if (value := whole_number(raw)) is None:
+        raise TusError(400, f"The {name} header must be a whole number of bytes.")
+    return value
 
 
 def parse_length(raw: str | None, maximum: int) -> int:

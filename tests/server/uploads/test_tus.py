@@ -177,6 +177,17 @@ async def test_bad_headers_are_400_in_words(member_client):
     assert offset.status_code == 400 and "Upload-Offset" in offset.json()["detail"]
 
 
+async def test_unicode_digits_in_length_and_offset_are_400_in_words(member_client):
+    # "²" and "¹" are digits to str.isdigit() but not to int(): the client hears which header is wrong.
+    for raw in ("²".encode("latin-1"), "1¹".encode("latin-1"), "٣".encode()):
+        length = await member_client.post("/api/uploads", headers={**TUS, "Upload-Length": raw})
+        assert length.status_code == 400, length.text
+        assert "Upload-Length header must be a whole number of bytes" in length.json()["detail"]
+    location = await create(member_client, 10)
+    offset = await patch(member_client, location, "²".encode("latin-1"), b"x")
+    assert offset.status_code == 400 and "Upload-Offset" in offset.json()["detail"], offset.text
+
+
 async def test_sha256_checksum_accepts_a_matching_chunk(member_client):
     data = os.urandom(5000)
     location = await create(member_client, len(data))

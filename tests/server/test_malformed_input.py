@@ -1,0 +1,69 @@
+"""Malformed input is the client's mistake: a 400 (or a 404 for an id that cannot exist) that says
+what is wrong, never a 500 "Something went wrong on our side"."""
+
+from __future__ import annotations
+
+import pytest
+
+HUGE = 2**63  # one past the largest id any database here can hold (BIGINT / SQLite INTEGER)
+HUGER = 99999999999999999999  # past 2^64 as well
+
+
+def _readable(response, *statuses: int) -> None:
+    """The person (or the client's developer) gets the status asked for and a sentence, not a 500."""
+    assert response.status_code in statuses, (response.status_code, response.text)
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and detail and "our side" not in detail
+
+
+@pytest.mark.parametrize("path", [
+    f"/api/posts/{HUGE}", f"/api/posts/{HUGER}", f"/api/posts/-{HUGE + 1}", f"/api/people/{HUGE}",
+    f"/api/posts/{HUGE}/comments", f"/api/people/{HUGE}/followers",
+])
+async def test_an_id_too_large_for_any_row_in_the_path_is_not_a_server_error(member_client, path):
+    _readable(await member_client.get(path), 400, 404)
+
+
+@pytest.mark.parametrize("method, path", [
+    ("DELETE", f"/api/posts/{HUGE}"), ("PUT", f"/api/people/{HUGE}/follow"),
+    ("PUT", f"/api/posts/{HUGE}/reactions/like"), ("DELETE", f"/api/comments/{HUGE}"),
+    ("POST", f"/api/posts/{HUGE}/ack"),
+])
+async def test_an_impossible_id_in_an_unsafe_request_is_not_a_server_error(member_client, method, path):
+    _readable(await member_client.request(method, path), 400, 404)
+
+
+@pytest.mark.parametrize("query", [
+    f"/api/feed?author={HUGER}", f"/api/feed?author={HUGE}", f"/api/feed?author=-{HUGE + 1}",
+    f"/api/posts/1/comments?parent={HUGE}",
+])
+async def test_an_impossible_id_in_the_query_is_a_400(member_client, query):
+    _readable(await member_client.get(query), 400, 404)
+
+
+async def test_impossible_ids_in_json_bodies_are_400s(member_client, member):
+    created = await member_client.post("/api/posts", json={"body": "Hello"})
+    assert created.status_code == 201, created.text
+    post_id = created.json()["id"]
+    for method, path, body in [
+        ("POST", f"/api/posts/{post_id}/comments", {"body": "Hi", "parent_id": HUGE}),
+        ("PUT", f"/api/posts/{post_id}/kudos", {"user_ids": [HUGER]}),
+        ("POST", "/api/views", {"items": [{"post_id": HUGE}]}),
+        ("POST", "/api/notifications/read", {"up_to": HUGE}),
+        ("POST", "/api/notifications/read", {"up_to": -HUGE - 1}),
+    ]:
+        response = await member_client.request(method, path, json=body)
+        assert response.status_code == 400, (path, body, response.status_code, response.text)
+        _readable(response, 400)
+
+
+@pytest.mark.parametrize("depth", [200, 5000, 100_000])
+async def test_json_nested_thousands_deep_is_a_400(member_client, depth):
+    for path in ("/api/posts", "/api/notifications/read", "/api/views"):
+        response = await member_client.post(
+            path, content="[" * depth + "]" * depth, headers={"content-type": "application/json"}
+        )
+        _readable(response, 400)
+        nested = '{"body": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
+        response = await member_client.post(path, content=nested, headers={"content-type": "application/json"})
+        _readable(response, 400)
