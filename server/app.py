@@ -30,6 +30,7 @@ from server.lib.csrf import csrf_middleware
 from server.lib.logs import AccessLogMiddleware, configure_logging
 from server.lib import budgets
 from server.lib.ratelimit import make_limiter
+from server.lib.request_guard import RequestGuardMiddleware
 from server.lib.requests import HallwayRequest
 from server.live.channels import make_channels
 from server.live.controllers import live
@@ -161,8 +162,12 @@ def create_app(*, engine=None) -> Litestar:
     return Litestar(
         route_handlers=handlers,
         request_class=HallwayRequest,
-        # Order matters: the session middleware checks the route's role, then CSRF is checked.
-        middleware=[AccessLogMiddleware, SessionMiddleware, csrf_middleware(settings.secret, settings.secure_cookies)],
+        # Order matters: the guard refuses or cleans what no one should parse (the access log reads no
+        # header, and logs the refusals too), the session middleware checks the route's role, then CSRF.
+        middleware=[
+            AccessLogMiddleware, RequestGuardMiddleware, SessionMiddleware,
+            csrf_middleware(settings.secret, settings.secure_cookies),
+        ],
         exception_handlers={
             ValidationException: _readable_validation,
             HTTPException: _http_error,

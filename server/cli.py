@@ -48,6 +48,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.lib.http_server import BoundedHttpToolsProtocol
 
     # From here on the settings know the port actually served: links without HALLWAY_BASE_URL use it.
     settings = use_address(args.host, args.port or get_settings().port)
@@ -58,6 +59,8 @@ def cmd_serve(args) -> int:
     uvicorn.run(
         create_app(), host=settings.host, port=settings.port,
         log_config=None, access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) or None,
+        # A request's head is bounded while it arrives (uvicorn's httptools protocol takes any size).
+        http=BoundedHttpToolsProtocol,
     )
     return 0
 

@@ -1,8 +1,9 @@
-"""Ids as requests may carry them: within what a BIGINT (and SQLite's INTEGER) column holds.
+"""Ids as requests may carry them: within what every id column holds on every database.
 
-A larger number cannot name a row, and the database drivers refuse to bind it (OverflowError):
-bounding every id where it enters keeps that a 400 that says so, and the bounds appear in the
-OpenAPI schema for clients (and the fuzzer) to read.
+Ids are SERIAL (32-bit) on PostgreSQL and 64-bit on SQLite. A larger number cannot name a row, and
+the database refuses to compare with it (an overflow, a 500): bounding every id where it enters
+keeps that a 400 that says so, and the bounds appear in the OpenAPI schema for clients (and the
+fuzzer) to read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from litestar.params import PathParameter, QueryParameter
 
 __all__ = ["MAX_ID", "Id", "PathId", "QueryId"]
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 # In request bodies (msgspec Structs).
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]

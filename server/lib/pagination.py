@@ -33,7 +33,10 @@ def encode_cursor(values: list[Any], secret: str) -> str:
 def decode_cursor(cursor: str, secret: str, arity: int) -> list[Any]:
     """The sort keys inside a cursor; a garbage or tampered cursor is a 400."""
     payload, _, signature = cursor.partition(".")
-    if len(cursor) > _MAX or not hmac.compare_digest(signature, _sign(payload.encode(), secret)):
+    # compare_digest refuses non-ASCII text with a TypeError; no cursor we made has any.
+    if len(cursor) > _MAX or not cursor.isascii():
+        raise ValidationException(_BAD)
+    if not hmac.compare_digest(signature, _sign(payload.encode(), secret)):
         raise ValidationException(_BAD)
     try:
         values = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -1,4 +1,4 @@
-"""Reading one cookie from the raw headers agrees with Litestar's parser on what browsers send."""
+"""Reading one cookie from the raw headers agrees with Litestar's parser on the tokens Hallway sets."""
 
 from litestar.connection import ASGIConnection
 
@@ -22,6 +22,17 @@ def test_a_repeated_name_keeps_the_last_as_litestar_does():
     assert cookie_value(scope, "hallway_session") == "new" == ASGIConnection(scope).cookies["hallway_session"]
 
 
-def test_quoted_or_escaped_values_are_left_to_litestars_rules():
-    scope = _scope(b'hallway_session="a%20b"')
-    assert cookie_value(scope, "hallway_session") == ASGIConnection(scope).cookies["hallway_session"]
+def test_quoted_or_escaped_values_are_not_ours_and_never_reach_the_stdlib_parser(monkeypatch):
+    # Hallway sets URL-safe tokens; a quoted value full of backslashes is an attack on
+    # http.cookies._unquote (quadratic in CPython 3.11.7, CVE-2024-7592), read here as no cookie.
+    import http.cookies
+
+    import litestar._parsers
+
+    def never(value):
+        raise AssertionError("the standard library's cookie unquoting was called")
+
+    monkeypatch.setattr(http.cookies, "_unquote", never)
+    monkeypatch.setattr(litestar._parsers, "unquote_cookie", never)
+    for value in (b'"a%20b"', b'"' + b"\\" * 20_000 + b'"', b"a%20b", b"a\\b", b'"abc"'):
+        assert cookie_value(_scope(b"hallway_session=" + value), "hallway_session") is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-HUGE = 2**63  # one past the largest id any database here can hold (BIGINT / SQLite INTEGER)
+SERIAL = 2**31  # one past the largest id PostgreSQL's SERIAL columns hold (SQLite's go to 2^63)
+HUGE = 2**63  # past what SQLite can bind
 HUGER = 99999999999999999999  # past 2^64 as well
 
 
@@ -17,7 +18,7 @@ def _readable(response, *statuses: int) -> None:
 
 
 @pytest.mark.parametrize("path", [
-    f"/api/posts/{HUGE}", f"/api/posts/{HUGER}", f"/api/posts/-{HUGE + 1}", f"/api/people/{HUGE}",
+    f"/api/posts/{SERIAL}", f"/api/posts/{HUGE}", f"/api/posts/{HUGER}", f"/api/posts/-{HUGE + 1}", f"/api/people/{HUGE}",
     f"/api/posts/{HUGE}/comments", f"/api/people/{HUGE}/followers",
 ])
 async def test_an_id_too_large_for_any_row_in_the_path_is_not_a_server_error(member_client, path):
@@ -34,7 +35,7 @@ async def test_an_impossible_id_in_an_unsafe_request_is_not_a_server_error(membe
 
 
 @pytest.mark.parametrize("query", [
-    f"/api/feed?author={HUGER}", f"/api/feed?author={HUGE}", f"/api/feed?author=-{HUGE + 1}",
+    f"/api/feed?author={HUGER}", f"/api/feed?author={HUGE}", f"/api/feed?author={SERIAL}", f"/api/feed?author=-{HUGE + 1}",
     f"/api/posts/1/comments?parent={HUGE}",
 ])
 async def test_an_impossible_id_in_the_query_is_a_400(member_client, query):
@@ -48,6 +49,7 @@ async def test_impossible_ids_in_json_bodies_are_400s(member_client, member):
     for method, path, body in [
         ("POST", f"/api/posts/{post_id}/comments", {"body": "Hi", "parent_id": HUGE}),
         ("PUT", f"/api/posts/{post_id}/kudos", {"user_ids": [HUGER]}),
+        ("PUT", f"/api/posts/{post_id}/kudos", {"user_ids": [SERIAL]}),
         ("POST", "/api/views", {"items": [{"post_id": HUGE}]}),
         ("POST", "/api/notifications/read", {"up_to": HUGE}),
         ("POST", "/api/notifications/read", {"up_to": -HUGE - 1}),
@@ -67,3 +69,26 @@ async def test_json_nested_thousands_deep_is_a_400(member_client, depth):
         nested = '{"body": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
         response = await member_client.post(path, content=nested, headers={"content-type": "application/json"})
         _readable(response, 400)
+
+
+@pytest.mark.parametrize("query", [
+    "/api/feed?tag=a%00b", "/api/search?q=a%00b", "/api/people?q=%00", "/api/tags/a%00b/posts",
+    "/api/posts/1/reactions?kind=%00", "/api/invites/a%00b", "/api/feed?cursor=%C2%97%C2%A7.%299%C2%B9%0D",
+    "/api/search?limit=12&cursor=%C2%97%C2%A7.%299%C2%B9%0D", "/api/feed?cursor=a&cursor=b",
+])
+async def test_nul_characters_and_garbage_in_the_url_are_400s(member_client, query):
+    # PostgreSQL text cannot hold U+0000: sent to the database, it was a 500 there.
+    _readable(await member_client.get(query), 400, 404)
+
+
+async def test_nul_characters_in_json_text_are_400s(clients, member, member_client):
+    anonymous = await clients.anonymous()
+    response = await anonymous.post("/api/session", json={"email": "mia\u0000@example.com", "password": "x" * 10})
+    _readable(response, 400)
+    response = await member_client.request("DELETE", "/api/push/subscriptions", json={"endpoint": "\u0000"})
+    _readable(response, 400)
+    response = await member_client.patch("/api/notifications/preferences", json={"time_zone": "Europe/\u0000"})
+    _readable(response, 400)
+    # A backslash typed before "u0000" is text, not a NUL: it reaches the field's own checks.
+    response = await member_client.patch("/api/me", json={"title": "C:\\u0000"})
+    assert response.status_code == 200 and response.json()["title"] == "C:\\u0000", response.text
