@@ -27,7 +27,7 @@ from server.accounts.sessions import SessionMiddleware
 from server.announcements.controllers import AnnouncementController, acknowledge_post
 from server.feed.controllers import feed, read_post, tag_posts
 from server.lib.csrf import csrf_middleware
-from server.lib.logs import AccessLogMiddleware, configure_logging
+from server.lib.logs import AccessLogMiddleware, configure_logging, route_of
 from server.lib import budgets
 from server.lib.ratelimit import make_limiter
 from server.lib.request_guard import RequestGuardMiddleware
@@ -103,7 +103,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def _server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", extra={"path": request.url.path})
+    log.exception("unhandled error", extra={"method": request.method, "path": route_of(request.scope)})
     return Response(
         {"status_code": 500, "detail": "Something went wrong on our side. Please try again."},
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,

@@ -9,7 +9,7 @@ import time
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["configure_logging", "AccessLogMiddleware"]
+__all__ = ["configure_logging", "route_of", "AccessLogMiddleware"]
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
 
@@ -39,10 +39,10 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _loggable_path(scope: Scope) -> str:
-    """The route's template (`/api/invites/{token}`), not the path: tokens and upload ids are
-    capabilities and must not reach the logs. Unrouted paths (404s, static files) are kept."""
-    return scope.get("path_template") or scope["path"]
+def route_of(scope: Scope) -> str:
+    """The route's template (`/api/invites/{token}`), never the path: invite tokens and upload ids
+    are capabilities and must not reach the logs. A request no route took has no template to show."""
+    return scope.get("path_template") or "(no route)"
 
 
 class AccessLogMiddleware:
@@ -72,7 +72,7 @@ class AccessLogMiddleware:
             self.log.info(
                 "request",
                 extra={
-                    "method": scope["method"], "path": _loggable_path(scope), "status": status,
+                    "method": scope["method"], "path": route_of(scope), "status": status,
                     "ms": round((time.perf_counter() - start) * 1000, 1),
                 },
             )

@@ -54,3 +54,29 @@ async def test_redis_limiter_blocks_after_the_limit_and_resets(redis_limiter):
     assert await RedisLimiter("redis://127.0.0.1:6379/0").blocked_for(key, 3) > 0
     await redis_limiter.reset(key)
     assert await redis_limiter.blocked_for(key, 3) == 0
+
+
+async def test_a_server_error_logs_the_route_not_the_capability_in_its_path(clients, admin, monkeypatch, caplog):
+    # An invite link's token (and an upload's id) in a path is a key: whoever reads the log could
+    # use it. A failure behind such a path logs the route's template, and the person sees a 500.
+    from server.accounts import services
+    from server.uploads import services as uploads
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "invite_info", broken)
+    monkeypatch.setattr(uploads, "get_upload", broken)
+    caplog.set_level(logging.INFO)
+    client = await clients.signed_in(admin)
+    token = (await client.post("/api/invites", json={"role": "member"})).json()["url"].rsplit("/", 1)[-1]
+    upload_id = "u" * 43
+    assert (await (await clients.anonymous()).get(f"/api/invites/{token}")).status_code == 500
+    assert (await client.head(f"/api/uploads/{upload_id}", headers={"Tus-Resumable": "1.0.0"})).status_code == 500
+
+    errors = [r for r in caplog.records if r.name == "hallway" and r.getMessage() == "unhandled error"]
+    assert [r.path for r in errors] == ["/api/invites/{token}", "/api/uploads/{upload_id}"]
+    access = [r for r in caplog.records if r.name == "hallway.access" and r.status == 500]
+    assert [r.path for r in access] == ["/api/invites/{token}", "/api/uploads/{upload_id}"]
+    text = "\n".join(logging.Formatter().format(r) + repr(vars(r)) for r in caplog.records if r.name.startswith("hallway"))
+    assert token not in text and upload_id not in text
