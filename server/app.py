@@ -15,6 +15,7 @@ from litestar.middleware.compression import CompressionMiddleware
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -32,6 +33,7 @@ from server.lib import budgets
 from server.lib.ratelimit import make_limiter
 from server.lib.request_guard import RequestGuardMiddleware
 from server.lib.requests import HallwayRequest
+from server.lib.security_headers import security_headers
 from server.live.channels import make_channels
 from server.live.controllers import live
 from server.people.controllers import PeopleController
@@ -162,6 +164,8 @@ def create_app(*, engine=None) -> Litestar:
     return Litestar(
         route_handlers=handlers,
         request_class=HallwayRequest,
+        # Every response, unrouted 404s and refusals included.
+        before_send=[security_headers(settings.public_url)],
         # Order matters: the guard refuses or cleans what no one should parse (the access log reads no
         # header, and logs the refusals too), the session middleware checks the route's role, then CSRF.
         middleware=[
@@ -176,6 +180,11 @@ def create_app(*, engine=None) -> Litestar:
         lifespan=[lifespan],
         plugins=[make_channels(settings.redis_url)],
         state=State({"limiter": make_limiter(settings.redis_url)}),
-        openapi_config=OpenAPIConfig(title="Hallway", version="0.1.0", path="/schema"),
+        # The schema as JSON only: the interactive viewers load their scripts from public CDNs and
+        # inline, which the PWA's Content-Security-Policy refuses on this origin (point any viewer
+        # at /schema/openapi.json instead).
+        openapi_config=OpenAPIConfig(
+            title="Hallway", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin()],
+        ),
         logging_config=None,
     )

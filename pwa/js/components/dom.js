@@ -3,7 +3,7 @@
 /**
  * el('button', {type: 'button', class: 'x', onclick: fn, 'aria-label': 'y'}, 'text', child)
  * Properties starting with "on" become listeners; null/false attributes are skipped;
- * string children become text nodes.
+ * `style` is set through the CSSOM; string children become text nodes.
  */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -17,6 +17,8 @@ export function el(tag, props = {}, ...children) {
       node.value = value; // a textarea has no value attribute
     } else if (key === 'text') {
       node.textContent = value;
+    } else if (key === 'style') {
+      node.style.cssText = value; // the CSSOM: the Content-Security-Policy refuses style attributes
     } else if (key in node && typeof value !== 'string') {
       node[key] = value; // e.g. value, checked, disabled as booleans
     } else {

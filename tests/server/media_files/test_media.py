@@ -206,7 +206,8 @@ async def test_paths_out_of_the_media_directory_are_404(app, member_client, put_
     for path, raw_path in OUTSIDE_PATHS:
         path = path.replace("{data}", str(settings.data_dir).lstrip("/"))
         status, headers, bodies = await raw_get(app, member_client, path, raw_path=raw_path)
-        assert status == 404, path
+        # A NUL is malformed in any address: refused before any route looks (lib/request_guard.py).
+        assert status == (400 if "\x00" in path else 404), path
         assert b"SECRET" not in b"".join(bodies)
 
 
