@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from server.lib.times import in_utc
+
 __all__ = ["AudienceIn", "NewAnnouncement", "ProgressIn", "ProgressOut", "Person", "StatsOut", "RemindOut", "Audiences"]
 
 _Name = Annotated[str, msgspec.Meta(max_length=200)]
@@ -28,6 +30,10 @@ class NewAnnouncement(msgspec.Struct, forbid_unknown_fields=True):
     audience: AudienceIn = msgspec.field(default_factory=lambda: AudienceIn(everyone=True))
     # Absent: publish now. With a time zone; a time already past is refused (see services).
     publish_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.pinned_until = in_utc(self.pinned_until, "pinned_until")
+        self.publish_at = in_utc(self.publish_at, "publish_at")
 
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):

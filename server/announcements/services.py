@@ -162,7 +162,9 @@ async def record_progress(viewer: Viewer, post_id: int, data: ProgressIn) -> Pro
     share = data.fraction if data.fraction is not None else data.watched_seconds / duration
     now = datetime.now(timezone.utc)
     since = now - await receipts.started(post_id, viewer.id, now)
-    watched = await receipts.record_watched(post_id, viewer.id, float(min(1.0, share, plausible_share(since, duration))))
+    share = min(1.0, share, plausible_share(since, duration))
+    # A millionth: the column is REAL, and PostgreSQL's cannot hold a float below 1e-38.
+    watched = await receipts.record_watched(post_id, viewer.id, round(float(share), 6))
     return ProgressOut(watched=round(watched, 3), can_acknowledge=watched >= WATCH_SHARE)
 
 

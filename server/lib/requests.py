@@ -18,7 +18,7 @@ _NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 class HallwayRequest(Request):
     async def json(self) -> Any:
         if _NUL.search(await self.body()):
-            raise ClientException("Text in this request contains a NUL character (\\u0000); please remove it.")
+            raise ClientException("Text in this request contains control characters (NUL, \\u0000); please remove them.")
         # msgspec decodes a body whole before it meets the handler's schema, and a few thousand
         # nested brackets reach the interpreter's recursion limit; Litestar lets that through as a 500.
         try:

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from server.lib.times import in_utc
+
 __all__ = ["NewPost", "PinIn", "Author", "PostOut"]
 
 
@@ -19,6 +21,9 @@ class NewPost(msgspec.Struct, forbid_unknown_fields=True):
 
 class PinIn(msgspec.Struct, forbid_unknown_fields=True):
     until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.until = in_utc(self.until, "until")
 
 
 class Author(msgspec.Struct):

@@ -17,7 +17,7 @@ _DAY = 86400.0
 class ViewItem(msgspec.Struct, forbid_unknown_fields=True):
     post_id: Id
     watched_seconds: Annotated[float, msgspec.Meta(ge=0, le=_DAY)] | None = None
-    duration: Annotated[float, msgspec.Meta(gt=0, le=_DAY)] | None = None
+    duration: Annotated[float, msgspec.Meta(ge=0.001, le=_DAY)] | None = None
 
 
 class ViewBatch(msgspec.Struct, forbid_unknown_fields=True):

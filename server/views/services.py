@@ -22,7 +22,8 @@ def _merge(items: list[ViewItem]) -> dict[int, tuple[float, float | None]]:
     """One (watched, duration) per post: a statement cannot upsert the same row twice."""
     merged: dict[int, tuple[float, float | None]] = {}
     for item in items:
-        watched = item.watched_seconds or 0.0
+        # Milliseconds: the columns are REAL, and PostgreSQL's cannot hold a float below 1e-38.
+        watched = round(item.watched_seconds or 0.0, 3)
         duration = item.duration
         if item.post_id in merged:
             old_watched, old_duration = merged[item.post_id]
@@ -42,7 +43,7 @@ async def record_views(viewer: Viewer, items: list[ViewItem]) -> int:
     now = datetime.now(timezone.utc)
     values, args = [], []
     for post_id, (watched, duration) in merged.items():
-        share = min(watched / duration, 1.0) if duration else None
+        share = round(min(watched / duration, 1.0), 6) if duration else None
         if pg:
             values.append("({}::integer, {}::float8, {}::float8, {}::float8)")
         else:

@@ -92,3 +92,29 @@ async def test_nul_characters_in_json_text_are_400s(clients, member, member_clie
     # A backslash typed before "u0000" is text, not a NUL: it reaches the field's own checks.
     response = await member_client.patch("/api/me", json={"title": "C:\\u0000"})
     assert response.status_code == 200 and response.json()["title"] == "C:\\u0000", response.text
+
+
+async def test_times_without_a_utc_equivalent_are_400s(admin_client):
+    # Year 9999 at 23:59 behind UTC is in year 10000 in UTC: every comparison with it overflowed.
+    post_id = (await admin_client.post("/api/posts", json={"body": "Pin me"})).json()["id"]
+    for method, path, body, field in [
+        ("PUT", f"/api/posts/{post_id}/pin", {"until": "9999-12-31T23:59:59-23:59"}, "until"),
+        ("POST", "/api/announcements", {"body": "a", "publish_at": "9999-12-31T23:59:59-23:59"}, "publish_at"),
+        ("POST", "/api/announcements", {"body": "a", "pinned": True, "pinned_until": "0001-01-01T00:00:00+23:59"},
+         "pinned_until"),
+    ]:
+        response = await admin_client.request(method, path, json=body)
+        _readable(response, 400)
+        assert response.json()["detail"].startswith(f"The field '{field}' is not valid"), response.text
+
+
+async def test_tiny_durations_and_shares_are_stored_not_a_server_error(member_client, member):
+    # PostgreSQL's REAL columns cannot hold 1e-300 (an underflow error); a view report with it is
+    # either refused (a duration under a millisecond) or stored as 0.
+    post_id = (await member_client.post("/api/posts", json={"body": "Seen"})).json()["id"]
+    tiny = await member_client.post("/api/views", json={"items": [{"post_id": post_id, "duration": 1e-300}]})
+    _readable(tiny, 400)
+    response = await member_client.post("/api/views", json={
+        "items": [{"post_id": post_id, "watched_seconds": 1e-300, "duration": 10.0}],
+    })
+    assert response.status_code == 204, response.text
