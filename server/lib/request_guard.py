@@ -36,12 +36,12 @@ def _refusal(scope: Scope) -> tuple[int, str] | None:
         if field > MAX_FIELD_BYTES:
             header = name.decode("latin-1").title()
             advice = " Clearing this site's cookies in the browser fixes it." if name == b"cookie" else ""
-            return 431, f"The {header} header is too large ({field // 1024} KB; at most 8 KB).{advice}"
+            return 431, f"The {header} header is too large ({-(-field // 1024)} KB; at most 8 KB).{advice}"
         size += field
         if name == b"cookie" and b"\\" in value:
             escaped = True
     if size > MAX_HEADER_BYTES:
-        return 431, f"The request's headers are too large ({size // 1024} KB; at most 32 KB)."
+        return 431, f"The request's headers are too large ({-(-size // 1024)} KB; at most 32 KB)."
     if escaped:
         headers = [(n, _without_escaped_cookies(v) if n == b"cookie" else v) for n, v in scope["headers"]]
         scope["headers"] = [(n, v) for n, v in headers if v or n != b"cookie"]

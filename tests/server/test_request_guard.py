@@ -41,7 +41,7 @@ async def test_an_oversized_cookie_header_is_431_and_says_what_to_do(member_clie
     response = await member_client.get("/api/me", headers={"Cookie": "junk=" + "x" * (MAX_FIELD_BYTES + 10)})
     assert response.status_code == 431, response.text
     assert response.json()["detail"] == (
-        "The Cookie header is too large (8 KB; at most 8 KB). Clearing this site's cookies in the browser fixes it."
+        "The Cookie header is too large (9 KB; at most 8 KB). Clearing this site's cookies in the browser fixes it."
     )
     response = await member_client.post("/api/posts", json={}, headers={"Cookie": "junk=" + _backslashes(64 * 1024)})
     assert response.status_code == 431, response.text
