@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException, ValidationException
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from piccolo.columns.combination import WhereRaw
 
@@ -23,6 +23,7 @@ from server.accounts.sessions import COOKIE, end_session, session_cookie, start_
 from server.accounts.tables import User
 from server.lib.cookies import cookie_value
 from server.lib.guards import viewer_of
+from server.lib.ids import PathId
 from server.lib.pagination import Cursor, decode_cursor, encode_cursor
 from server.settings import get_settings
 
@@ -55,7 +56,7 @@ class SessionController(Controller):
 
     @delete(operation_id="signOut", opt={"role": "public"}, status_code=HTTP_204_NO_CONTENT)
     async def sign_out(self, request: Request) -> Response[None]:
-        if token := request.cookies.get(COOKIE):
+        if token := cookie_value(request.scope, COOKIE):
             await end_session(token)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie(None)])
 
@@ -142,9 +143,6 @@ class PasswordResetController(Controller):
 
 # An id a row can have on both databases (PostgreSQL's SERIAL is 32-bit): a larger one is a 400,
 # never an overflow inside the database driver.
-RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
-
-
 def _account_out(row: dict) -> Account:
     manager = Manager(id=row["manager"], name=row["manager_name"]) if row["manager"] else None
     return Account(
@@ -195,7 +193,7 @@ class AccountAdminController(Controller):
         return AccountPage(items=[_account_out(r) for r in rows], next_cursor=next_cursor)
 
     @patch("/people/{person_id:int}", operation_id="updateAccount", opt={"role": "admin"})
-    async def update(self, person_id: RowId, data: JSONBody[AccountPatch]) -> Account:
+    async def update(self, person_id: PathId, data: JSONBody[AccountPatch]) -> Account:
         """Change the role, disable (their sessions and push devices end at once) or enable someone, and set
         their job title, department, location (announcements are addressed by these) and manager.
 
@@ -207,7 +205,7 @@ class AccountAdminController(Controller):
 
     @post("/people/{person_id:int}/password-reset", operation_id="createPasswordReset", opt={"role": "admin"},
           status_code=HTTP_201_CREATED)
-    async def reset(self, request: Request, person_id: RowId) -> ResetOut:
+    async def reset(self, request: Request, person_id: PathId) -> ResetOut:
         """A one-time link (valid a day) for this person to choose a new password; hand it over yourself."""
         token, row = await lifecycle.create_reset(person_id, viewer_of(request).id)
         return ResetOut(token=token, url=lifecycle.reset_url(token), expires_at=row["expires_at"])
@@ -225,7 +223,7 @@ class AccountAdminController(Controller):
 
     @delete("/invites/{invite_id:int}", operation_id="revokeInvite", opt={"role": "admin"},
             status_code=HTTP_204_NO_CONTENT)
-    async def revoke(self, invite_id: RowId) -> None:
+    async def revoke(self, invite_id: PathId) -> None:
         """Withdraw an invitation: its link then says so."""
         await services.revoke_invite(invite_id)
 

@@ -15,7 +15,8 @@ from litestar.types import Scope
 
 __all__ = ["cookie_value"]
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+# Tokens and signed tokens ("nonce.signature"): letters, digits, "-", "_" and ".".
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:

@@ -15,6 +15,8 @@ def test_a_cookie_is_found_among_others_and_missing_ones_are_none():
     assert cookie_value(scope, "csrftoken") == "deadbeef"
     assert cookie_value(scope, "hallway") is None
     assert cookie_value(_scope(), "csrftoken") is None
+    # A signed token (the sign-in device cookie: nonce.signature) is one of ours too.
+    assert cookie_value(_scope(b"hallway_device=n0nce-_.5ig"), "hallway_device") == "n0nce-_.5ig"
 
 
 def test_a_repeated_name_keeps_the_last_as_litestar_does():
