@@ -93,7 +93,7 @@ def _readable_validation(request: Request, exc: ValidationException) -> Response
             # A misspelt or unsupported field is refused rather than dropped (an embargo sent to the
             # wrong route must not publish at once); the key is the body ("data") or the object holding it.
             name = unknown[1] if key == "data" else f"{key}.{unknown[1]}"
-            detail = f"This request does not accept the field '{name}'."
+            detail = f"This request does not accept the unknown field '{name}'."
         else:
             detail = f"The field '{key}' is not valid: {message}."
     return Response({"status_code": 400, "detail": detail}, status_code=400)

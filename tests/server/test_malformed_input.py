@@ -90,8 +90,8 @@ async def test_nul_characters_in_json_text_are_400s(clients, member, member_clie
     response = await member_client.patch("/api/notifications/preferences", json={"time_zone": "Europe/\u0000"})
     _readable(response, 400)
     # A backslash typed before "u0000" is text, not a NUL: it reaches the field's own checks.
-    response = await member_client.patch("/api/me", json={"title": "C:\\u0000"})
-    assert response.status_code == 200 and response.json()["title"] == "C:\\u0000", response.text
+    response = await member_client.patch("/api/me", json={"bio": "C:\\u0000"})
+    assert response.status_code == 200 and response.json()["bio"] == "C:\\u0000", response.text
 
 
 async def test_times_without_a_utc_equivalent_are_400s(admin_client):
