@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.table import Table
 
 from server.sqlite_engine import PooledSQLiteEngine
@@ -18,11 +19,67 @@ __all__ = [
 PLACEHOLDER = "{}"  # one argument of `fetch` (see there)
 
 
+# How long stopping waits for connections still in use before it closes them anyway.
+_STOP_WAIT = 10.0
+
+
+class _Transaction(PostgresTransaction):
+    """Piccolo's PostgreSQL transaction, letting go of its connection even when the server is gone.
+
+    Piccolo's own one releases its connection and stops being the task's current transaction
+    only after a successful COMMIT or ROLLBACK. When the server restarts under it, both fail: the
+    connection never returns to the pool (stopping then waits forever) and every later query of
+    the task is sent to the dead connection, so the task never recovers once the server is back.
+    """
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        self.transaction = self.connection.transaction()
+        try:
+            await self.begin()
+        except BaseException:
+            await self._let_go(broken=True)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        broken = True
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+            broken = False
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._let_go(broken)
+        return exception is None
+
+    async def _let_go(self, broken: bool) -> None:
+        if broken:
+            self.connection.terminate()  # its state is unknown: never hand it out again
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        elif not broken:
+            await self.connection.close()
+
+
+class _PostgresEngine(PostgresEngine):
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _Transaction(engine=self, allow_nested=allow_nested)
+
+
 def make_engine(database_url: str, data_dir: Path) -> Engine:
     """The engine for DATABASE_URL, or the embedded SQLite file in the data dir."""
     if database_url.startswith(("postgres://", "postgresql://")):
         # No extensions: Hallway needs none, and CREATE EXTENSION needs a superuser.
-        return PostgresEngine(config={"dsn": database_url}, extensions=())
+        return _PostgresEngine(config={"dsn": database_url}, extensions=())
     if database_url.startswith("sqlite:///"):
         path = Path(database_url.removeprefix("sqlite:///"))
     elif database_url:
@@ -87,6 +144,12 @@ async def start_engine(engine: Engine) -> None:
 
 async def stop_engine(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        # A connection some task still holds (stuck on a dead server) must not keep the process up.
+        try:
+            await asyncio.wait_for(engine.close_connection_pool(), _STOP_WAIT)
+        except asyncio.TimeoutError:
+            if engine.pool is not None:
+                engine.pool.terminate()
+                engine.pool = None
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close()

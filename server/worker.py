@@ -3,6 +3,10 @@
 Nothing needs recovering at start: a running job's lease is renewed while it runs, so a job
 whose worker died keeps status `running` only until its lease (HALLWAY_JOB_LEASE) runs out,
 then the next claim takes it again (jobs are safe to run twice).
+
+A database that goes away (a restart, a fail-over) takes no worker down: the lanes keep asking
+for work, the lease renewals keep asking until it is back, and a job's end (done, or retry
+later) is written down once it is, so a job that finished is not run again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from server import db, wiring
 from server.jobs import queue
 from server.jobs.wakeup import Wakeup
 from server.jobs.registry import Permanent, gave_up_handler, handlers
+from server.lib.outages import is_transient, patiently
 from server.settings import get_settings
 
 __all__ = ["configure", "run_worker", "run_one", "sweep"]
@@ -22,6 +27,8 @@ __all__ = ["configure", "run_worker", "run_one", "sweep"]
 log = logging.getLogger("hallway.worker")
 # The longest an idle worker waits before looking again even without a wake-up signal.
 IDLE_SLEEP = 1.0
+# While the database is unreachable: how soon a lease renewal is asked for again.
+_RENEW_AGAIN = 1.0
 
 
 async def run_one() -> bool:
@@ -32,11 +39,12 @@ async def run_one() -> bool:
         return False
     entry = handlers.get(job.kind)
     if entry is None:
-        await queue.retry_or_fail(job, f"no handler for job kind {job.kind!r}", queue.JobSpec(), permanent=True)
+        await _record(job, f"no handler for job kind {job.kind!r}", queue.JobSpec(), permanent=True)
         return True
     handler, spec = entry
+    running = queue.running.set(job)
     try:
-        await _holding_lease(job.id, asyncio.wait_for(handler(job.payload), timeout=spec.timeout), lease)
+        await _holding_lease(job, asyncio.wait_for(handler(job.payload), timeout=spec.timeout), lease)
     except queue.LeaseLost:
         # Another worker runs it now and owns its row: stop without touching it.
         log.warning("job lease lost", extra={"job_id": job.id, "kind": job.kind})
@@ -45,29 +53,42 @@ async def run_one() -> bool:
     except Exception as exc:  # noqa: BLE001  a crashing job is retried, never takes the worker down
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         log.warning("job failed", extra={"job_id": job.id, "kind": job.kind, "attempt": job.attempts, "error": reason})
-        if not await queue.retry_or_fail(job, reason, spec):
+        if not await _record(job, reason, spec):
             await _give_up(job, reason, spec, already_failed=True)
     else:
-        await queue.complete(job.id)
+        # Once the database is back: a finished job left `running` would run again when its lease ends.
+        await patiently(lambda: queue.complete(job), what="finish a job")
+    finally:
+        queue.running.reset(running)
     return True
 
 
-async def _holding_lease(job_id: int, work, lease: float) -> None:
+async def _record(job: queue.Claimed, reason: str, spec: queue.JobSpec, *, permanent: bool = False) -> bool:
+    return await patiently(lambda: queue.retry_or_fail(job, reason, spec, permanent=permanent), what="record a failed job")
+
+
+async def _holding_lease(job: queue.Claimed, work, lease: float) -> None:
     """Run a job while renewing its lease: a live worker keeps it, a killed one loses it within `lease`.
 
-    A worker that could not renew in time (a long database outage) finds the job taken by
-    another and stops its own run, so two workers never work on one job for long.
+    While the database is unreachable the renewal is asked for again every second, so the lease
+    is extended the moment it is back, before another lane or worker may take the job. One that
+    could not renew in time (an outage longer than the lease) finds the job taken by another
+    attempt and stops its own, so two workers never work on one job for long.
     """
     task = asyncio.ensure_future(work)
     try:
-        while not (await asyncio.wait({task}, timeout=lease / 3))[0]:
+        wait = lease / 3
+        while not (await asyncio.wait({task}, timeout=wait))[0]:
             try:
-                renewed = await queue.renew(job_id, lease)
-            except Exception:  # a database hiccup: the next renewal may succeed before the lease ends
-                log.exception("could not renew a job lease", extra={"job_id": job_id})
+                renewed = await asyncio.wait_for(queue.renew(job, lease), timeout=lease / 3)
+            except Exception as exc:  # the next renewal may succeed before the lease ends
+                if not is_transient(exc) and not isinstance(exc, asyncio.TimeoutError):
+                    log.exception("could not renew a job lease", extra={"job_id": job.id})
+                wait = min(_RENEW_AGAIN, lease / 3)
                 continue
             if not renewed:
-                raise queue.LeaseLost(job_id)
+                raise queue.LeaseLost(job.id)
+            wait = lease / 3
         task.result()
     finally:
         task.cancel()
@@ -75,7 +96,7 @@ async def _holding_lease(job_id: int, work, lease: float) -> None:
 
 async def _give_up(job: queue.Claimed, reason: str, spec: queue.JobSpec, already_failed: bool = False) -> None:
     if not already_failed:
-        await queue.retry_or_fail(job, reason, spec, permanent=True)
+        await _record(job, reason, spec, permanent=True)
     if hook := gave_up_handler(job.kind):
         await hook(job.payload, reason)
 
@@ -115,12 +136,19 @@ async def run_worker(once: bool = False, concurrency: int | None = None) -> None
         loop.add_signal_handler(sig, stopping.set)
 
     async def lane() -> None:
+        failures = 0
         while not stopping.is_set():
             try:
                 ran = await run_one()
-            except Exception:  # the database hiccuped: wait and carry on
-                log.exception("worker loop error")
+            except Exception as exc:  # the database is away: wait, try again, and say so once per outage
+                if not is_transient(exc) or failures == 0:
+                    log.exception("worker loop error")
+                failures += 1
                 ran = False
+            else:
+                if failures:
+                    log.warning("worker loop carries on", extra={"failed_claims": failures})
+                failures = 0
             if not ran:
                 if once:
                     return

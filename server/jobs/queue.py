@@ -1,13 +1,21 @@
-"""Enqueue, claim and finish jobs; safe with many workers on PostgreSQL, one on SQLite."""
+"""Enqueue, claim and finish jobs; safe with many workers on PostgreSQL, one on SQLite.
+
+A claim is one attempt: its lease is held by this worker *and* this attempt number, so a
+worker that lost a job (its lease ran out in a long database outage and another lane or
+worker took it) can neither renew, finish nor fail the attempt that replaced its own.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from piccolo.columns.combination import WhereRaw
 
 from server.db import is_postgres
 from server.jobs.tables import Job
@@ -15,6 +23,7 @@ from server.jobs.wakeup import notify_sql
 
 __all__ = [
     "JobSpec", "enqueue", "cancel", "claim", "renew", "complete", "retry_or_fail", "WORKER_ID", "Claimed", "LeaseLost",
+    "running", "still_held",
 ]
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -39,6 +48,10 @@ class Claimed:
     kind: str
     payload: dict[str, Any]
     attempts: int
+
+
+# The attempt this task is running (set by the worker around a handler), for `still_held`.
+running: ContextVar[Claimed | None] = ContextVar("hallway_running_job", default=None)
 
 
 def _now() -> datetime:
@@ -89,22 +102,38 @@ async def claim(lease: float) -> Claimed | None:
     )
 
 
-def _ours(job_id: int):
-    """A job this worker still holds: after a lost lease another worker owns it, and its outcome too."""
-    return (Job.id == job_id) & (Job.status == "running") & (Job.locked_by == WORKER_ID)
+def _ours(job: Claimed):
+    """The attempt this worker still holds: after a lost lease another attempt owns the job, and its outcome too."""
+    return (Job.id == job.id) & (Job.status == "running") & (Job.locked_by == WORKER_ID) & (Job.attempts == job.attempts)
 
 
-async def renew(job_id: int, lease: float) -> bool:
+def still_held() -> WhereRaw | None:
+    """A condition true while the running attempt still holds its job (None outside a job).
+
+    Added to a handler's claim of work that leaves the database (a push sent), it stops an
+    attempt that lost its lease from starting more of that work beside the one that replaced it.
+    """
+    job = running.get()
+    if job is None:
+        return None
+    return WhereRaw(
+        "EXISTS (SELECT 1 FROM jobs WHERE jobs.id = {} AND jobs.status = 'running' AND jobs.locked_by = {} "
+        "AND jobs.attempts = {})",
+        job.id, WORKER_ID, job.attempts,
+    )
+
+
+async def renew(job: Claimed, lease: float) -> bool:
     """Extend this worker's lease on a job it is still running; False when it is no longer ours."""
-    renewed = await Job.update({Job.locked_until: _now() + timedelta(seconds=lease)}).where(_ours(job_id)).returning(Job.id)
+    renewed = await Job.update({Job.locked_until: _now() + timedelta(seconds=lease)}).where(_ours(job)).returning(Job.id)
     return bool(renewed)
 
 
-async def complete(job_id: int) -> None:
+async def complete(job: Claimed) -> None:
     # A finished job frees its unique key, so the same work can be asked for again later.
     await Job.update(
         {Job.status: "done", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: "", Job.unique_key: None}
-    ).where(_ours(job_id))
+    ).where(_ours(job))
 
 
 async def retry_or_fail(job: Claimed, error: str, spec: JobSpec, *, permanent: bool = False) -> bool:
@@ -113,11 +142,11 @@ async def retry_or_fail(job: Claimed, error: str, spec: JobSpec, *, permanent: b
         await Job.update(
             {Job.status: "failed", Job.finished_at: _now(), Job.locked_until: None, Job.last_error: error[:2000],
              Job.unique_key: None}
-        ).where(_ours(job.id))
+        ).where(_ours(job))
         return False
     delay = spec.backoff * 2 ** (job.attempts - 1)
     await Job.update(
         {Job.status: "queued", Job.run_at: _now() + timedelta(seconds=delay), Job.locked_until: None,
          Job.last_error: error[:2000]}
-    ).where(_ours(job.id))
+    ).where(_ours(job))
     return True

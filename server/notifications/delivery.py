@@ -4,6 +4,23 @@ Order of events: notify() (services.py) records the in-app rows and queues `push
 of up to 500 notifications each → `deliver` builds each message and hands it to push
 (server/push/delivery.py), which encrypts, sends and retries. A person in quiet hours gets one
 `push-digest` when they end.
+
+What a phone gets when something breaks mid-delivery. `deliver` works through its batch
+SUB_BATCH notifications at a time: it claims them (a committed write, and only while its job
+attempt still holds the job's lease), sends them, writes down what happened, and marks them
+pushed; a notification marked pushed is never sent again.
+
+- The database goes away (a restart, a fail-over, SQLite's write lock held long): the pushes
+  already sent are written down once it is back (`patiently`, within the job's time limit), and
+  nothing new is claimed meanwhile. Exactly once per device, as long as the outage is shorter
+  than the job lease (HALLWAY_JOB_LEASE), so the attempt keeps its job.
+- The worker process dies (killed, out of memory), or an outage outlasts the lease and another
+  attempt takes the job: what that attempt had claimed and not marked may or may not have gone
+  out, and the next attempt sends it again. At least once per device, and at most one
+  SUB_BATCH per interrupted attempt twice. Twice is the lesser harm: a repeat carries the same
+  tag (message_of), so the phone's service worker replaces the first notification with it,
+  while a push that is lost is never seen. Synapse's HTTP pushers make the same choice: they
+  record how far they got only after the push gateway answered, and start again from there.
 """
 
 from __future__ import annotations
@@ -15,13 +32,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from server.accounts.tables import User
+from server.jobs.queue import running, still_held
 from server.jobs.registry import job
+from server.lib.outages import patiently
 from server.notifications.messages import render
 from server.notifications.tables import Notification
 from server.push import delivery as push
 from server.push.sender import PayloadTooLarge, Subscription, fit_payload
 
-__all__ = ["ICON", "TTL_NORMAL", "TTL_URGENT", "deliver", "digest", "message_of"]
+__all__ = ["ICON", "SUB_BATCH", "TTL_NORMAL", "TTL_URGENT", "deliver", "digest", "message_of"]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +48,14 @@ ICON = "/icons/icon-192.png"
 # A post's push is stale after a day; a must-read or reminder still matters for a week.
 TTL_NORMAL = 24 * 3600
 TTL_URGENT = 7 * 24 * 3600
+# Notifications claimed, sent and marked together: what a killed worker may have sent without
+# marking, so what its job's next attempt sends a second time. As many as the sender's slots,
+# so one sub-batch keeps a worker's sends busy.
+SUB_BATCH = 100
+_PUSHED_COLUMNS = (
+    Notification.id, Notification.user, Notification.post, Notification.title, Notification.body, Notification.url,
+    Notification.image,
+)
 
 
 def _now() -> datetime:
@@ -56,13 +83,19 @@ async def deliver(payload: dict[str, Any]) -> None:
         await push.resend(payload)
         return
     urgent = bool(payload.get("urgent"))
-    rows = await Notification.select(
-        Notification.id, Notification.user, Notification.post, Notification.title, Notification.body,
-        Notification.url, Notification.image,
-    ).where(Notification.id.is_in(payload["notification_ids"]) & Notification.read_at.is_null())
+    ids = [int(i) for i in payload["notification_ids"]]
+    expires = _now() + timedelta(seconds=TTL_URGENT if urgent else TTL_NORMAL)
+    await _say_what_goes_again(ids)
+    for start in range(0, len(ids), SUB_BATCH):
+        await _deliver_some(ids[start:start + SUB_BATCH], urgent, expires)
+
+
+async def _deliver_some(ids: list[int], urgent: bool, expires: datetime) -> None:
+    """Claim, send, record and mark one sub-batch (see the module's docstring)."""
+    rows = await patiently(lambda: _claim(ids), what="claim pushes to send")
     if not rows:
         return
-    devices = await push.subscriptions_of(sorted({r["user"] for r in rows}))
+    devices = await patiently(lambda: push.subscriptions_of(sorted({r["user"] for r in rows})), what="read devices")
     # One notify() call gives every row the same message; group anyway, so any batch works.
     groups: dict[str, tuple[dict, str | None, list[Subscription]]] = {}
     for row in rows:
@@ -73,12 +106,38 @@ async def deliver(payload: dict[str, Any]) -> None:
             continue
         key = json.dumps([message, _topic(row)], sort_keys=True)
         groups.setdefault(key, (message, _topic(row), []))[2].extend(devices.get(row["user"], []))
-    expires = _now() + timedelta(seconds=TTL_URGENT if urgent else TTL_NORMAL)
     # Side by side, not one group after another: the sender's slots bound them all together.
     await asyncio.gather(*(
         push.send(message, subscriptions, urgent=urgent, topic=topic, expires=expires)
         for message, topic, subscriptions in groups.values()
     ))
+    claimed = [r["id"] for r in rows]
+    await patiently(
+        lambda: Notification.update({Notification.pushed_at: _now()}).where(Notification.id.is_in(claimed)),
+        what="mark pushes sent",
+    )
+
+
+async def _claim(ids: list[int]):
+    """The notifications among `ids` still to push, stamped as claimed (nothing once the job is not ours)."""
+    where = Notification.id.is_in(ids) & Notification.pushed_at.is_null() & Notification.read_at.is_null()
+    if (held := still_held()) is not None:
+        where = where & held
+    return await Notification.update({Notification.push_claimed_at: _now()}).where(where).returning(*_PUSHED_COLUMNS)
+
+
+async def _say_what_goes_again(ids: list[int]) -> None:
+    """On a retry, log how many pushes an interrupted attempt may have sent already (they go again)."""
+    attempt = running.get()
+    if attempt is None or attempt.attempts < 2:
+        return
+    again = await Notification.count().where(
+        Notification.id.is_in(ids) & Notification.push_claimed_at.is_not_null() & Notification.pushed_at.is_null()
+    )
+    if again:
+        log.warning("sending pushes again that an interrupted attempt may have sent", extra={
+            "job_id": attempt.id, "attempt": attempt.attempts, "count": again,
+        })
 
 
 @job(timeout=120, tries=3, backoff=30)
@@ -109,5 +168,10 @@ async def digest(payload: dict[str, Any]) -> None:
     subscriptions = (await push.subscriptions_of([user_id])).get(user_id, []) if message else []
     if subscriptions:
         await push.send(message, subscriptions, urgent=False, topic=topic, expires=_now() + timedelta(seconds=TTL_NORMAL))
-    # Cleared only once sent: a digest that crashed is tried again with the same notifications.
-    await Notification.update({Notification.held: False}).where(Notification.id.is_in([r["id"] for r in held]))
+    # Cleared only once sent (a digest that crashed is tried again with the same notifications),
+    # and cleared even when the database is away for a moment, or the retry would send it twice.
+    held_ids = [r["id"] for r in held]
+    await patiently(
+        lambda: Notification.update({Notification.held: False}).where(Notification.id.is_in(held_ids)),
+        what="clear a sent digest",
+    )

@@ -169,23 +169,27 @@ async def notify(
         titles = dict.fromkeys(recipients, same)
     created: list[int] = []
     for chunk in _chunks(recipients):
-        rows = await Notification.insert(*(
-            Notification(
-                user=uid, kind=kind, post=post_id, title=titles[uid], body=body, url=url, image=image, created_at=now,
-                held=decisions[uid][0] == "held" and uid in devices,
-            )
-            for uid in chunk
-        )).returning(Notification.id, Notification.user)
+        # A chunk's rows and the jobs that push them commit together: a notify() cut short (the
+        # database gone, the worker killed) and run again finds these people told, so their pushes
+        # must be queued already. Chunk by chunk: a waiting worker starts sending while the next
+        # rows are written.
+        async with Notification._meta.db.transaction():
+            rows = await Notification.insert(*(
+                Notification(
+                    user=uid, kind=kind, post=post_id, title=titles[uid], body=body, url=url, image=image, created_at=now,
+                    held=decisions[uid][0] == "held" and uid in devices,
+                )
+                for uid in chunk
+            )).returning(Notification.id, Notification.user)
+            to_push = [row["id"] for row in rows if row["user"] in devices and decisions[row["user"]][0] == "push"]
+            if to_push:
+                await enqueue(DELIVER_JOB, {"notification_ids": to_push, "urgent": urgent})
+            for uid in chunk:
+                decision, until = decisions[uid]
+                if decision == "held" and uid in devices:
+                    # One digest job per person: more notifications held the same night join it.
+                    await enqueue(DIGEST_JOB, {"user_id": uid}, unique_key=f"{DIGEST_JOB}:{uid}", run_at=until)
         created.extend(row["id"] for row in rows)
-        to_push = [row["id"] for row in rows if row["user"] in devices and decisions[row["user"]][0] == "push"]
-        if to_push:
-            # Queued chunk by chunk: a waiting worker starts sending while the next rows are written.
-            await enqueue(DELIVER_JOB, {"notification_ids": to_push, "urgent": urgent})
-    for uid in recipients:
-        decision, until = decisions[uid]
-        if decision == "held" and uid in devices:
-            # One digest job per person: more notifications held the same night join it.
-            await enqueue(DIGEST_JOB, {"user_id": uid}, unique_key=f"{DIGEST_JOB}:{uid}", run_at=until)
     return created
 
 

@@ -21,6 +21,11 @@ class Notification(Table, tablename="notifications"):
     image = Varchar(length=300, default="")
     # True while quiet hours hold its push back; the quiet-hours-end digest clears it.
     held = Boolean(default=False)
+    # Its push (server/notifications/delivery.py): claimed by a delivery attempt right before it is
+    # sent, pushed once the outcome is written. Claimed and not pushed means "perhaps sent": a retry
+    # after a crash sends it again, one that finds it pushed never does.
+    push_claimed_at = Timestamptz(null=True, default=None)
+    pushed_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 

@@ -2,7 +2,9 @@
 
 Push only encrypts and sends; who is told what, and when, is server/notifications' business.
 A send that the push service answers 429 or 5xx is re-queued as a `push-resend` job per push
-service after its Retry-After (or a doubling backoff); 404/410 delete the subscription.
+service after its Retry-After (or a doubling backoff); 404/410 delete the subscription. The
+outcomes of sends that went out are written down even when the database is away for a moment
+(one transaction, retried until it is back): a job that failed on them would send them again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from server.jobs.queue import enqueue
 from server.jobs.registry import job
+from server.lib.outages import patiently
 from server.push.sender import PushSender, Result, Subscription
 from server.push.services import contact, vapid
 from server.push.tables import PushSubscription
@@ -62,7 +65,12 @@ async def send(
         return []
     sender = await _sender()
     results = await sender.send_many(subscriptions, message, ttl=ttl, urgency="high" if urgent else "normal", topic=topic)
-    await _settle(results, subscriptions, message, urgent=urgent, topic=topic, expires=expires, attempt=attempt)
+
+    async def settle() -> None:
+        async with PushSubscription._meta.db.transaction():
+            await _settle(results, subscriptions, message, urgent=urgent, topic=topic, expires=expires, attempt=attempt)
+
+    await patiently(settle, what="record push outcomes")
     return results
 
 

@@ -133,8 +133,8 @@ async def test_the_job_queue_keeps_the_feed_cached(engine, clients, users):
         await queue.enqueue("cache-test", {})
         job = await queue.claim(lease=30)
         assert job is not None
-        assert await queue.renew(job.id, lease=30)
-        await queue.complete(job.id)
+        assert await queue.renew(job, lease=30)
+        await queue.complete(job)
 
     await _still_served_after(engine, client, worker_turn)
 

@@ -46,7 +46,7 @@ async def test_unique_key_keeps_one_live_job_until_it_is_done(engine):
     assert (claimed.kind, claimed.payload, claimed.attempts) == ("demo", {"id": 1}, 1)
     await queue.enqueue("demo", {"id": 1}, unique_key="demo:1")  # still running: nothing new
     assert await Job.count() == 1
-    await queue.complete(claimed.id)
+    await queue.complete(claimed)
     await queue.enqueue("demo", {"id": 1}, unique_key="demo:1")  # asked for again later: a new job
     assert await Job.count() == 2
 
@@ -249,8 +249,37 @@ async def test_a_worker_whose_job_was_taken_over_cannot_finish_or_fail_it(engine
     await queue.enqueue("demo", {"id": 7}, unique_key="demo:7")
     claimed = await queue.claim(lease=30)
     await Job.update({Job.locked_by: "elsewhere:1", Job.attempts: 2}).where(Job.id == claimed.id)
-    await queue.complete(claimed.id)
+    await queue.complete(claimed)
     assert await queue.retry_or_fail(claimed, "boom", queue.JobSpec()) is True
     assert await queue.retry_or_fail(claimed, "boom", queue.JobSpec(), permanent=True) is False
     row = await _job("demo")
     assert (row["status"], row["locked_by"], row["unique_key"], row["last_error"]) == ("running", "elsewhere:1", "demo:7", "")
+
+
+async def test_a_lane_whose_job_another_lane_took_again_can_neither_renew_finish_nor_claim_work(engine):
+    """Two lanes of one worker share its id; the attempt number tells their claims apart.
+
+    After a database outage longer than the lease, the other lane takes the job again. The first
+    lane's late renewal and outcome must come to nothing, and so must its claims of work that
+    leaves the database (pushes: server/notifications/delivery.py), or both would send them.
+    """
+    await queue.enqueue("demo", {"id": 8})
+    first = await queue.claim(lease=30)
+    await Job.update({Job.locked_until: _now() - timedelta(seconds=1)}).where(Job.id == first.id)
+    second = await queue.claim(lease=30)
+    assert (second.id, second.attempts, first.attempts) == (first.id, 2, 1)
+
+    assert queue.still_held() is None  # outside a job nothing is fenced
+    for attempt, holds in ((first, False), (second, True)):
+        token = queue.running.set(attempt)
+        try:
+            assert await Job.exists().where(queue.still_held()) is holds
+        finally:
+            queue.running.reset(token)
+    assert await queue.renew(first, lease=30) is False
+    await queue.complete(first)
+    row = await _job("demo")
+    assert (row["status"], row["attempts"]) == ("running", 2)
+    assert await queue.renew(second, lease=30) is True
+    await queue.complete(second)
+    assert (await _job("demo"))["status"] == "done"
