@@ -101,10 +101,10 @@ class Wakeup:
     async def wait(self, timeout: float, stopping: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        if self._listening and await self._relisten():
-            return
         seen = self._signal()
         while not stopping.is_set():
+            if self._listening and await self._relisten():
+                return
             left = deadline - loop.time()
             if left <= 0 or self._signal() != seen:
                 return

@@ -97,3 +97,35 @@ async def test_a_database_restart_mid_fan_out_sends_each_phone_the_reminder_exac
         if failed:
             print(procs.logs())
             print("----- postgres -----\n" + private_postgres.logs())
+
+
+async def test_an_idle_worker_hears_of_new_jobs_again_after_a_restart(private_postgres):
+    """The LISTEN connection dies with the server; without it a colleague's post waited for the next poll."""
+    from server import db, piccolo_conf
+    from server.jobs import queue
+    from server.jobs.wakeup import Wakeup
+    from server.lib.outages import patiently
+    from server.migrations import migrate
+    from server.settings import get_settings
+
+    url = await private_postgres.create_database()
+    engine = db.make_engine(url, get_settings().data_dir)
+    piccolo_conf.use_engine(engine)
+    await db.start_engine(engine)
+    wakeup = Wakeup(engine)
+    try:
+        await migrate(engine)
+        await wakeup.start()
+        await asyncio.to_thread(private_postgres.stop, "fast")
+        await asyncio.to_thread(private_postgres.start)
+        # Listening again counts as a wake-up: jobs may have been queued while nobody listened.
+        await asyncio.wait_for(wakeup.wait(60, asyncio.Event()), 10)
+
+        waiting = asyncio.ensure_future(wakeup.wait(60, asyncio.Event()))
+        await asyncio.sleep(0.3)
+        assert not waiting.done(), "nothing was queued: the worker keeps waiting"
+        await patiently(lambda: queue.enqueue("demo", {}), what="queue a job after the restart")
+        await asyncio.wait_for(waiting, 5)
+    finally:
+        await wakeup.stop()
+        await db.stop_engine(engine)
