@@ -7,6 +7,8 @@ written, after the job was taken over, between a notification's row and its queu
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from server.jobs import queue
@@ -70,8 +72,12 @@ async def test_a_worker_killed_after_a_sub_batch_went_out_sends_only_that_one_ag
     assert len(push_service.messages) == COUNT + 100
 
 
+@pytest.mark.parametrize("outage", [
+    ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),  # PostgreSQL restarting
+    sqlite3.OperationalError("database is locked"),  # SQLite's write lock held past the busy timeout
+], ids=["refused", "locked"])
 async def test_pushes_sent_while_the_database_is_away_are_written_down_once_it_is_back(
-    engine, push_service, allow_loopback, monkeypatch,
+    engine, push_service, allow_loopback, monkeypatch, outage,
 ):
     """The outcome of sends already made is kept and written later, not lost with a failed job that sends again."""
     from server.lib import outages
@@ -84,7 +90,7 @@ async def test_pushes_sent_while_the_database_is_away_are_written_down_once_it_i
     async def settle_after_an_outage(*args, **kwargs):
         if len(failures) < 3:
             failures.append(1)
-            raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+            raise outage
         return await real_settle(*args, **kwargs)
 
     monkeypatch.setattr(push_delivery, "_settle", settle_after_an_outage)
