@@ -67,6 +67,10 @@ async def send(
     results = await sender.send_many(subscriptions, message, ttl=ttl, urgency="high" if urgent else "normal", topic=topic)
 
     async def settle() -> None:
+        if all(r.outcome == "delivered" for r in results):  # one statement: atomic as it is
+            await _settle(results, subscriptions, message, urgent=urgent, topic=topic, expires=expires, attempt=attempt)
+            return
+        # Several writes (deletes, retries per push service): all or none, so a retry adds no second resend.
         async with PushSubscription._meta.db.transaction():
             await _settle(results, subscriptions, message, urgent=urgent, topic=topic, expires=expires, attempt=attempt)
 
