@@ -1,4 +1,4 @@
-"""The web process killed (SIGKILL) while colleagues publish text posts: after a restart every post is whole.
+"""The web process killed (SIGKILL) mid-publish and mid-fan-out: after a restart every post and reminder is whole.
 
 Six authors post at once, again and again, each post with a #tag and an @mention of a colleague
 who follows them all; `hallway serve` is killed in the middle of it and started again. A text
@@ -7,12 +7,18 @@ post is written and published in one transaction together with everything publis
 mentioned person's notification, the followers' `push-fanout` job. What people see after the
 restart: every post that exists is published and complete — none stuck in `processing` (nothing
 would ever publish it), none published without its tag, its mention or its followers being told.
+
+The one fan-out the web process makes itself is a must-read reminder (everyone in the audience
+who has not confirmed, thousands at once, in one transaction with its once-an-hour claim). Killed
+in the middle, it is all or nothing: the admin sees the request fail and reminds again, and each
+colleague gets one reminder — not none, not two.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 
 import httpx
 import pytest
@@ -113,6 +119,87 @@ async def test_posts_being_published_when_the_web_process_is_killed_are_whole_or
         for post_id in ids:
             response = await reading.get(f"/api/posts/{post_id}")
             assert (response.status_code, response.json()["status"]) == (200, "published")
+        failed = False
+    finally:
+        for http in clients:
+            await http.aclose()
+        procs.stop()
+        if failed:
+            print(procs.logs())
+
+
+AUDIENCE = 4000
+
+
+async def _writing(database_url: str) -> bool:
+    """Whether some connection holds a transaction that has written, uncommitted (the reminder in flight)."""
+    if database_url.startswith("sqlite:///"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True  # the write lock is held
+        finally:
+            conn.close()
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        return bool(await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL "
+            "AND pid <> pg_backend_pid()"
+        ))
+    finally:
+        await conn.close()
+
+
+async def test_a_reminder_cut_short_by_a_killed_web_process_reaches_everyone_once(engine, database_url, users, tmp_path):
+    from server.accounts.tables import User
+    from server.announcements.tables import Announcement
+    from server.notifications.tables import Notification
+
+    admin = await users.create("admin", "Comms Team")
+    for start in range(0, AUDIENCE, 500):
+        await User.insert(*[
+            User(email=f"staff{i}@example.com", name=f"Colleague {i}", password_hash="-", role="member")
+            for i in range(start, min(AUDIENCE, start + 500))
+        ])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    procs = Processes(tmp_path, {
+        **os.environ, "HALLWAY_DATA": str(tmp_path / "data"), "DATABASE_URL": database_url, "HALLWAY_LOG_LEVEL": "WARNING",
+    })
+    clients: list[httpx.AsyncClient] = []
+    failed = True
+    try:
+        web = procs.start("web-1", "serve", "--host", "127.0.0.1", "--port", str(port))
+        await _healthy(url, procs, web)
+        comms = await _signed_in(url, admin)
+        clients.append(comms)
+        created = await comms.post("/api/announcements", json={"body": "New travel policy: please confirm", "must_read": True})
+        assert created.status_code == 201, created.text
+        post_id = created.json()["id"]
+
+        reminding = asyncio.ensure_future(comms.post(f"/api/announcements/{post_id}/remind"))
+        await until(lambda: _writing(database_url), 60, "the reminder's transaction to be under way", every=0.005)
+        procs.kill(web)
+        first = await asyncio.gather(reminding, return_exceptions=True)
+        assert isinstance(first[0], httpx.HTTPError), f"the request ended before the kill: {first[0]!r}"
+
+        reminders = Notification.count().where((Notification.post == post_id) & (Notification.kind == "reminder"))
+        claimed = await Announcement.select(Announcement.reminded_at).where(Announcement.post == post_id).first()
+        assert (claimed["reminded_at"], await reminders) == (None, 0), "a half-sent reminder survived the kill"
+
+        web = procs.start("web-2", "serve", "--host", "127.0.0.1", "--port", str(port))
+        await _healthy(url, procs, web)
+        again = await comms.post(f"/api/announcements/{post_id}/remind")  # the admin tries again
+        assert again.status_code == 200, again.text
+        assert again.json()["reminded"] == AUDIENCE
+        per_person = await Notification.select(Notification.user).where(
+            (Notification.post == post_id) & (Notification.kind == "reminder"))
+        assert len(per_person) == len({r["user"] for r in per_person}) == AUDIENCE
         failed = False
     finally:
         for http in clients:
