@@ -33,41 +33,31 @@ class _Transaction(PostgresTransaction):
     """
 
     async def __aenter__(self) -> PostgresTransaction:
-        if self._parent is not None:
-            return self._parent
-        self.connection = await self.get_connection()
-        self.transaction = self.connection.transaction()
         try:
-            await self.begin()
+            return await super().__aenter__()
         except BaseException:
-            await self._let_go(broken=True)
+            await self._let_go()  # BEGIN failed on a connection taken from the pool
             raise
-        self.context = self.engine.current_transaction.set(self)
-        return self
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        if self._parent:
-            return exception is None
-        broken = True
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
-            broken = False
-        finally:
-            self.engine.current_transaction.reset(self.context)
-            await self._let_go(broken)
-        return exception is None
+            return await super().__aexit__(exception_type, exception, traceback)
+        except BaseException:
+            if self.engine.current_transaction.get() is self:
+                self.engine.current_transaction.reset(self.context)
+                await self._let_go()
+            raise
 
-    async def _let_go(self, broken: bool) -> None:
-        if broken:
-            self.connection.terminate()  # its state is unknown: never hand it out again
+    async def _let_go(self) -> None:
+        connection = getattr(self, "connection", None)
+        if connection is None:
+            return
+        connection.terminate()  # its state is unknown: never hand it out again
         if self.engine.pool:
-            await self.engine.pool.release(self.connection)
-        elif not broken:
-            await self.connection.close()
+            try:
+                await self.engine.pool.release(connection)
+            except Exception:  # noqa: BLE001  released already: nothing more to do
+                pass
 
 
 class _PostgresEngine(PostgresEngine):

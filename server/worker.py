@@ -82,7 +82,7 @@ async def _holding_lease(job: queue.Claimed, work, lease: float) -> None:
             try:
                 renewed = await asyncio.wait_for(queue.renew(job, lease), timeout=lease / 3)
             except Exception as exc:  # the next renewal may succeed before the lease ends
-                if not is_transient(exc) and not isinstance(exc, asyncio.TimeoutError):
+                if not is_transient(exc):  # a renewal that timed out is an OSError too
                     log.exception("could not renew a job lease", extra={"job_id": job.id})
                 wait = min(_RENEW_AGAIN, lease / 3)
                 continue

@@ -88,6 +88,9 @@ async def test_a_database_restart_mid_fan_out_sends_each_phone_the_reminder_exac
         assert service.errors == []
         failed_jobs = await query(url, "SELECT kind, last_error FROM jobs WHERE status = 'failed'")
         assert failed_jobs == []
+        # And it still stops when asked: no connection of the outage is left holding it up.
+        worker.terminate()
+        assert worker.wait(20) == 0
         failed = False
     finally:
         procs.stop()
