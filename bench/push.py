@@ -110,6 +110,7 @@ async def pipeline(devices: list[dict], concurrency: int) -> dict:
     from server.jobs.tables import Job
     from server.migrations import migrate
     from server.notifications.services import notify
+    from server.notifications.tables import NotificationPreference
     from server.push.tables import PushSubscription
     from server.settings import get_settings
 
@@ -128,6 +129,8 @@ async def pipeline(devices: list[dict], concurrency: int) -> dict:
             PushSubscription(user=row["id"], endpoint=d["endpoint"], p256dh=d["keys"]["p256dh"], auth=d["keys"]["auth"])
             for row, d in zip(rows, chunk)
         ))
+        # Quiet hours off: by default they hold a post's push back at night, and the bench runs at any hour.
+        await NotificationPreference.insert(*(NotificationPreference(user=row["id"], quiet_hours=False) for row in rows))
     readers = [r["id"] for r in await User.select(User.id).where(User.id != author["id"])]
     app = create_app(engine=engine)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench.invalid")
@@ -176,6 +179,13 @@ async def pipeline(devices: list[dict], concurrency: int) -> dict:
     }
 
 
+def _check_done(run: str, expected: int, report: dict) -> None:
+    """A run whose pushes did not all arrive and decrypt measured nothing: fail instead of printing figures."""
+    if report["received"] != expected or report["decrypted_ok"] != expected:
+        sys.exit(f"{run}: the push service received {report['received']} and decrypted {report['decrypted_ok']} "
+                 f"of {expected} pushes; no figures for an incomplete run")
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -199,6 +209,7 @@ def main() -> None:
     ours.send(json.loads(encode_payload(PAYLOAD)))
     report = ours.recv()
     service.join(30)
+    _check_done("sender", args.count, report)
 
     print(f"subscriptions:       {args.count}")
     print(f"payload:             {len(encode_payload(PAYLOAD))} bytes of JSON")
@@ -233,6 +244,7 @@ def main() -> None:
     })
     report = ours.recv()
     service.join(30)
+    _check_done("pipeline", figures["recipients"], report)
     print()
     niced = f", push service at nice {args.service_nice}" if args.service_nice else ""
     print(f"pipeline (notify → push-deliver jobs in a `hallway worker` → push service), SQLite{niced}:")

@@ -5,8 +5,8 @@ of up to 500 notifications each → `deliver` builds each message and hands it t
 (server/push/delivery.py), which encrypts, sends and retries. A person in quiet hours gets one
 `push-digest` when they end.
 
-What a phone gets when something breaks mid-delivery. `deliver` works through its batch
-SUB_BATCH notifications at a time: it claims them (a committed write, and only while its job
+What a phone gets when something breaks mid-delivery. `deliver` works through its batch in
+sub-batches of SUB_BATCH notifications, IN_FLIGHT of them at a time: it claims each (a committed write, and only while its job
 attempt still holds the job's lease), sends them, writes down what happened, and marks them
 pushed; a notification marked pushed is never sent again.
 
@@ -16,8 +16,8 @@ pushed; a notification marked pushed is never sent again.
   than the job lease (HALLWAY_JOB_LEASE), so the attempt keeps its job.
 - The worker process dies (killed, out of memory), or an outage outlasts the lease and another
   attempt takes the job: what that attempt had claimed and not marked may or may not have gone
-  out, and the next attempt sends it again. At least once per device, and at most one
-  SUB_BATCH per interrupted attempt twice. Twice is the lesser harm: a repeat carries the same
+  out, and the next attempt sends it again. At least once per device, and at most IN_FLIGHT
+  sub-batches per interrupted attempt twice. Twice is the lesser harm: a repeat carries the same
   tag (message_of), so the phone's service worker replaces the first notification with it,
   while a push that is lost is never seen. Synapse's HTTP pushers make the same choice: they
   record how far they got only after the push gateway answered, and start again from there.
@@ -52,6 +52,7 @@ TTL_URGENT = 7 * 24 * 3600
 # marking, so what its job's next attempt sends a second time. As many as the sender's slots,
 # so one sub-batch keeps a worker's sends busy.
 SUB_BATCH = 100
+IN_FLIGHT = 3
 _PUSHED_COLUMNS = (
     Notification.id, Notification.user, Notification.post, Notification.title, Notification.body, Notification.url,
     Notification.image,
@@ -86,8 +87,15 @@ async def deliver(payload: dict[str, Any]) -> None:
     ids = [int(i) for i in payload["notification_ids"]]
     expires = _now() + timedelta(seconds=TTL_URGENT if urgent else TTL_NORMAL)
     await _say_what_goes_again(ids)
-    for start in range(0, len(ids), SUB_BATCH):
-        await _deliver_some(ids[start:start + SUB_BATCH], urgent, expires)
+    # A few sub-batches in flight at once: one waiting for its slowest send would otherwise leave the
+    # sender's slots idle. At most IN_FLIGHT of them are ever in doubt after a crash.
+    slots = asyncio.Semaphore(IN_FLIGHT)
+
+    async def some(part: list[int]) -> None:
+        async with slots:
+            await _deliver_some(part, urgent, expires)
+
+    await asyncio.gather(*(some(ids[start:start + SUB_BATCH]) for start in range(0, len(ids), SUB_BATCH)))
 
 
 async def _deliver_some(ids: list[int], urgent: bool, expires: datetime) -> None:

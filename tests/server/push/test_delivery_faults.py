@@ -45,6 +45,7 @@ async def test_a_worker_killed_after_a_sub_batch_went_out_sends_only_that_one_ag
 ):
     """At least once for everyone; the 100 phones of the cut sub-batch show it twice, nobody else."""
     assert delivery.SUB_BATCH == 100
+    monkeypatch.setattr(delivery, "IN_FLIGHT", 1)  # one sub-batch at a time: which one is cut is then certain
     people = await people_with_devices(COUNT, push_service)
     payload = await _reminder_to(people)
     real_patiently, marks = delivery.patiently, []
