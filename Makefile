@@ -3,17 +3,27 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+E2E_LOG := $(CURDIR)/.test-e2e.log
 LOCK := requirements.lock
 export HALLWAY_DATA ?= $(CURDIR)/var
 
-.PHONY: run test test-python test-pwa bench setup build lock clean
+.PHONY: run test test-faults test-python test-pwa bench setup build lock clean
 
 run: build
 	$(BIN)/hallway run
 
+# The browser tests mostly wait for Chromium: they run beside the API suite, each pytest with its own
+# data directory and PostgreSQL database, and their report follows the API suite's.
 test: build
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -m "not faults" tests/e2e > $(E2E_LOG) 2>&1 & browser=$$!; \
+	$(BIN)/python -m pytest -q -m "not faults" --ignore=tests/e2e; api=$$?; \
+	wait $$browser; e2e=$$?; echo "--- browser tests (tests/e2e)"; cat $(E2E_LOG); rm -f $(E2E_LOG); \
+	test $$api -eq 0 && test $$e2e -eq 0
 	node --test tests/pwa/
+
+# Databases stopped and processes killed mid-work (tests/faults/, about a minute); .ci/run runs it after make test.
+test-faults: setup
+	$(BIN)/python -m pytest -q -m faults
 
 test-python: setup
 	$(BIN)/python -m pytest -q

@@ -16,6 +16,8 @@ import pytest
 from tests.server.posts.helpers import post_files, run_jobs, upload
 from tests.support import need
 
+pytestmark = pytest.mark.faults
+
 FULL = "The server's storage is full, so this could not be processed; your file is kept, try again once there is room."
 
 
