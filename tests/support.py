@@ -1,10 +1,11 @@
 """Helpers shared by every test suite."""
 
 import os
+import socket
 
 import pytest
 
-__all__ = ["need", "NO_SKIP", "run_due_jobs"]
+__all__ = ["need", "NO_SKIP", "redis_up", "run_due_jobs"]
 
 # CI sets HALLWAY_NO_SKIP=1: a missing component there is a failure, never a quiet skip.
 NO_SKIP = os.environ.get("HALLWAY_NO_SKIP") == "1"
@@ -27,3 +28,12 @@ async def run_due_jobs() -> int:
     while await run_one():
         ran += 1
     return ran
+
+
+def redis_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    """Is a Redis server listening there (for `need(redis_up(), ...)`)?"""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 
 import msgspec
 
 from server.live import channels as live_channels
-from tests.support import need
+from tests.support import need, redis_up
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TIMEOUT = 5.0
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
 
 async def test_web_processes_and_the_worker_share_events_through_redis():
-    need(_redis_up(), "Redis at 127.0.0.1:6379")
+    need(redis_up(), "Redis at 127.0.0.1:6379")
     listening = live_channels.make_channels(REDIS_URL)  # a web process with an open stream
     other = live_channels.make_channels(REDIS_URL)  # another web process
     assert listening.uses_redis

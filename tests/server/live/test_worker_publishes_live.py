@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import need
+from tests.support import need, redis_up
 
 pytestmark = pytest.mark.redis
 
@@ -33,13 +33,6 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 PASSWORD = "correct horse battery"
 EVENT_TIMEOUT = 30.0
 
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def _hallway() -> str:
@@ -132,7 +125,7 @@ async def _read_stream(http: httpx.AsyncClient, opened: asyncio.Future, messages
 
 
 async def test_a_video_the_worker_publishes_reaches_the_stream_of_another_web_process(tmp_path):
-    need(_redis_up(), "Redis at 127.0.0.1:6379")
+    need(redis_up(), "Redis at 127.0.0.1:6379")
     from tests.media.makers import make_clip
 
     data = tmp_path / "data"

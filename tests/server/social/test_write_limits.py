@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 
-from tests.support import need
+from tests.support import need, redis_up
 
 
 @pytest.fixture
@@ -125,17 +124,10 @@ async def test_a_media_post_past_the_mention_limit_keeps_its_upload(member_clien
     assert posted.status_code == 201, posted.text
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
 
 async def test_the_budgets_are_shared_through_redis():
     """Several web processes: a budget spent in one is spent in all."""
-    need(_redis_up(), "Redis at 127.0.0.1:6379")
+    need(redis_up(), "Redis at 127.0.0.1:6379")
     from server.lib.budgets import RedisStore
 
     key = f"test:{uuid.uuid4().hex}"
