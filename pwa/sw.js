@@ -1,6 +1,6 @@
 // Hallway service worker: precache the shell, open offline, keep the last first feed page.
 // Bump VERSION whenever a shell file changes; the old shell cache is dropped on activate.
-const VERSION = 'v8';
+const VERSION = 'v9';
 const SHELL_CACHE = `hallway-shell-${VERSION}`;
 const API_CACHE = 'hallway-api'; // the page deletes it on sign-out
 const FEED_KEY = '/api/feed';
@@ -41,6 +41,7 @@ const SHELL = [
   'js/components/must-read.js',
   'js/components/post-card.js',
   'js/components/toast.js',
+  'js/components/link-page.js',
   'js/lib/avatar.js',
   'js/lib/blurhash.js',
   'js/lib/announce-model.js',

@@ -5,32 +5,13 @@ import { t, getLanguage } from '../lib/i18n.js';
 import { fullDate } from '../lib/relative-time.js';
 import { routeHash } from '../lib/router.js';
 import { el, field } from '../components/dom.js';
+import { LinkPage } from '../components/link-page.js';
 
 export const MIN_PASSWORD = 10;
 
 export function JoinView(main, ctx) {
   ctx.setTitle(t('join.title'));
   const token = ctx.route.id;
-  const section = el('section', { class: 'auth' },
-    el('div', { class: 'brand' },
-      el('img', { src: 'icons/icon-192.png', alt: '', width: '72', height: '72' }),
-      el('h1', { class: 'brand-name' }, t('app.name'))));
-  const status = el('p', { class: 'center' }, t('join.loading'));
-  section.append(status);
-  main.append(section);
-  let alive = true;
-
-  loadInvite(token).then((invite) => {
-    if (!alive) return;
-    status.remove();
-    section.append(form(invite));
-  }, (err) => {
-    if (!alive) return;
-    status.remove();
-    section.append(
-      el('p', { class: 'form-error', role: 'alert' }, errorMessage(err, t)),
-      el('p', { class: 'center' }, el('a', { href: routeHash('feed') }, t('signin.submit'))));
-  });
 
   function form(invite) {
     const name = field({ label: t('join.name'), name: 'name', autocomplete: 'name', required: true, maxlength: '100' });
@@ -70,5 +51,5 @@ export function JoinView(main, ctx) {
       name.wrap, email.wrap, password.wrap, alert, submit);
   }
 
-  return () => { alive = false; };
+  return LinkPage(main, { loading: t('join.loading'), load: () => loadInvite(token), form });
 }

@@ -4,31 +4,12 @@ import { errorMessage } from '../lib/errors.js';
 import { t } from '../lib/i18n.js';
 import { routeHash } from '../lib/router.js';
 import { el, field } from '../components/dom.js';
+import { LinkPage } from '../components/link-page.js';
 import { MIN_PASSWORD } from './join-view.js';
 
 export function ResetView(main, ctx) {
   ctx.setTitle(t('reset.title'));
   const token = ctx.route.id;
-  const section = el('section', { class: 'auth' },
-    el('div', { class: 'brand' },
-      el('img', { src: 'icons/icon-192.png', alt: '', width: '72', height: '72' }),
-      el('h1', { class: 'brand-name' }, t('app.name'))));
-  const status = el('p', { class: 'center' }, t('reset.loading'));
-  section.append(status);
-  main.append(section);
-  let alive = true;
-
-  loadReset(token).then((reset) => {
-    if (!alive) return;
-    status.remove();
-    section.append(form(reset));
-  }, (err) => {
-    if (!alive) return;
-    status.remove();
-    section.append(
-      el('p', { class: 'form-error', role: 'alert' }, errorMessage(err, t)),
-      el('p', { class: 'center' }, el('a', { href: routeHash('feed') }, t('signin.submit'))));
-  });
 
   function form(reset) {
     // The email, for the browser's password manager to file the new password under.
@@ -60,5 +41,5 @@ export function ResetView(main, ctx) {
       email, password.wrap, alert, submit);
   }
 
-  return () => { alive = false; };
+  return LinkPage(main, { loading: t('reset.loading'), load: () => loadReset(token), form });
 }
