@@ -85,8 +85,10 @@ def test_lighthouse_feed_accessibility_is_100(page: Page) -> None:
         for a in report["audits"].values() if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
     ]
     assert report["categories"]["accessibility"]["score"] == 1, failing
-    # Performance varies with this machine's load; bench/pwa.py records it against the 95 target.
-    print(f"lighthouse performance {report['categories']['performance']['score']:.2f}")
+    # Performance varies with this machine's load (Lighthouse gives no score at all when a metric could
+    # not be measured beside the API suite); bench/pwa.py records it against the 95 target.
+    performance = report["categories"]["performance"]["score"]
+    print("lighthouse performance", "not measured" if performance is None else f"{performance:.2f}")
 
 
 def test_axe_finds_no_violations_in_the_kudos_sheet(page: Page) -> None:
