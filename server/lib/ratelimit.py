@@ -1,9 +1,9 @@
 """Failure counters: in memory by default, in Redis when configured (shared by every web process).
 
-Two shapes. A fixed window (`blocked_for`/`hit`): at most `limit` hits per window. A backoff
-(`failures`/`fail`, read through `backoff_wait`): a few failures are free, then each further one
-doubles the wait before the next try, up to a ceiling; the count is forgotten some time after
-the last failure. Sign-in uses the backoff (server/accounts/throttle.py).
+A backoff (`failures`/`fail`, read through `backoff_wait`): a few failures are free, then each
+further one doubles the wait before the next try, up to a ceiling; the count is forgotten some
+time after the last failure. Sign-in uses it (server/accounts/throttle.py); write budgets, a
+fixed window with a cost, are server/lib/budgets.py.
 """
 
 from __future__ import annotations
@@ -33,12 +33,6 @@ def backoff_wait(count: int, last: float, free: int, ceiling: int, now: float | 
 
 
 class Limiter(Protocol):
-    async def blocked_for(self, key: str, limit: int) -> int:
-        """Seconds until `key` may try again, or 0 when it may try now."""
-
-    async def hit(self, key: str, window: int) -> None:
-        """Count one failure for `key` in a window of `window` seconds."""
-
     async def failures(self, key: str) -> tuple[int, float]:
         """The backoff count of `key` and the time of its last failure; (0, 0.0) when none."""
 
@@ -53,26 +47,8 @@ class MemoryLimiter:
     """Counters in this process; enough for the single-process default."""
 
     def __init__(self) -> None:
-        self._hits: dict[str, tuple[int, float]] = {}
         # key -> (count, last failure, forget at)
         self._failures: dict[str, tuple[int, float, float]] = {}
-
-    async def blocked_for(self, key: str, limit: int) -> int:
-        count, until = self._hits.get(key, (0, 0.0))
-        now = time.monotonic()
-        if until <= now:
-            self._hits.pop(key, None)
-            return 0
-        return math.ceil(until - now) if count >= limit else 0
-
-    async def hit(self, key: str, window: int) -> None:
-        now = time.monotonic()
-        count, until = self._hits.get(key, (0, 0.0))
-        if until <= now:
-            count, until = 0, now + window
-        self._hits[key] = (count + 1, until)
-        if len(self._hits) > _MAX_KEYS:
-            self._hits = {k: v for k, v in self._hits.items() if v[1] > now}
 
     async def failures(self, key: str) -> tuple[int, float]:
         count, last, forget_at = self._failures.get(key, (0, 0.0, 0.0))
@@ -92,7 +68,6 @@ class MemoryLimiter:
             self._failures = dict(list(live.items())[-_MAX_KEYS // 2:]) if len(live) > _MAX_KEYS else live
 
     async def reset(self, key: str) -> None:
-        self._hits.pop(key, None)
         self._failures.pop(key, None)
 
 
@@ -103,16 +78,6 @@ class RedisLimiter:
         from redis.asyncio import Redis
 
         self._redis = Redis.from_url(url)
-
-    async def blocked_for(self, key: str, limit: int) -> int:
-        count, ttl = await self._redis.pipeline().get(f"rl:{key}").ttl(f"rl:{key}").execute()
-        return max(int(ttl), 1) if count is not None and int(count) >= limit else 0
-
-    async def hit(self, key: str, window: int) -> None:
-        pipe = self._redis.pipeline()
-        pipe.incr(f"rl:{key}")
-        pipe.expire(f"rl:{key}", window, nx=True)
-        await pipe.execute()
 
     async def failures(self, key: str) -> tuple[int, float]:
         count, last = await self._redis.hmget(f"rl:bo:{key}", "n", "last")
@@ -127,7 +92,7 @@ class RedisLimiter:
         await pipe.execute()
 
     async def reset(self, key: str) -> None:
-        await self._redis.delete(f"rl:{key}", f"rl:bo:{key}")
+        await self._redis.delete(f"rl:bo:{key}")
 
 
 def make_limiter(redis_url: str) -> Limiter:
