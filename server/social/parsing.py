@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from server.lib.text import MENTION
-from server.lib.text import mention_ids as tokens_of
+from server.lib import text as policy
 
 __all__ = [
     "MAX_TAG", "MAX_MENTIONS", "hashtags", "normalise_tag", "mention_ids", "plain_mentions",
@@ -30,7 +29,6 @@ MAX_TAG = 100
 MAX_MENTIONS = 50  # more in one text is a mass mailing, not a mention
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
-_TOKEN = MENTION  # the composer's token, @[Name](user:ID)
 # \w is Unicode in Python: letters, digits and "_", like the PWA's [\p{L}\p{N}_].
 _PLAIN = re.compile(r"(?:^|(?<=[^\w@#/.]))@(\w[\w.-]{0,63})")
 _TAG = re.compile(r"(?:^|(?<=[^\w@#/&]))#(\w{1,%d})" % MAX_TAG)
@@ -43,7 +41,7 @@ def normalise_tag(tag: str) -> str:
 
 
 def _without_urls_and_tokens(text: str) -> str:
-    return _TOKEN.sub(" ", _URL.sub(" ", text))
+    return policy.MENTION.sub(" ", _URL.sub(" ", text))
 
 
 def hashtags(text: str) -> list[str]:
@@ -58,13 +56,13 @@ def hashtags(text: str) -> list[str]:
 
 def mention_ids(text: str) -> list[int]:
     """User ids of the `@[Name](user:ID)` tokens, distinct, in order."""
-    return tokens_of(text)[:MAX_MENTIONS]
+    return policy.mention_ids(text)[:MAX_MENTIONS]
 
 
 def plain_mentions(text: str) -> list[str]:
     """The hand-typed `@Name` words (trailing dots and dashes dropped, as the PWA does)."""
     found: dict[str, None] = {}
-    for match in _PLAIN.finditer(_URL.sub(" ", _TOKEN.sub(" ", text))):
+    for match in _PLAIN.finditer(_URL.sub(" ", policy.MENTION.sub(" ", text))):
         word = match.group(1).rstrip(".-")
         if word:
             found.setdefault(word, None)
@@ -78,4 +76,4 @@ def name_key(name: str) -> str:
 
 def plain_text(text: str) -> str:
     """The text as people read it: mention tokens shown as '@Display Name' (notifications, snippets)."""
-    return _TOKEN.sub(lambda m: "@" + m.group(1), text)
+    return policy.MENTION.sub(lambda m: "@" + m.group(1), text)
